@@ -1,0 +1,244 @@
+"""The data model: customers and what they own, the Slack channels linked to them, requests with
+their evidence and audit trail, and the outages and silences of the SIP account watch."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from store.types import UTCDateTime, utcnow
+
+# Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as plain strings: portable, and adding a member needs no ALTER TYPE.
+    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class AccountStatus(enum.StrEnum):
+    UNKNOWN = "unknown"
+    UP = "up"
+    DOWN = "down"
+
+
+class ChannelRole(enum.StrEnum):
+    CUSTOMER = "customer"
+    STAFF = "staff"
+
+
+class RequestKind(enum.StrEnum):
+    PSTN_CALLER_ID = "pstn_caller_id"
+    VOIP_CALLER_ID = "voip_caller_id"
+    NEW_SIP_ACCOUNT = "new_sip_account"
+
+
+class RequestState(enum.StrEnum):
+    AWAITING_CUSTOMER = "awaiting_customer"  # a bill to upload, or a cost to accept
+    CHECKING_EVIDENCE = "checking_evidence"  # the bill is being read
+    PENDING_APPROVAL = "pending_approval"  # staff decide
+    APPROVED = "approved"  # decided; being applied to the platform
+    APPLIED = "applied"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    FAILED = "failed"  # the platform refused or was down; staff may retry
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_ref: Mapped[str] = mapped_column(String(64), unique=True)  # the provider's account id
+    name: Mapped[str] = mapped_column(String(200))  # how support calls them
+    holder_name: Mapped[str] = mapped_column(String(200))  # legal name, checked against bills
+    plan: Mapped[str] = mapped_column(String(64))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166 alpha-2, the numbering region
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, for digests
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    numbers: Mapped[list[PhoneNumber]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="PhoneNumber.e164"
+    )
+    sip_accounts: Mapped[list[SipAccount]] = relationship(
+        back_populates="customer", cascade="all, delete-orphan", order_by="SipAccount.id"
+    )
+
+
+class PhoneNumber(Base):
+    __tablename__ = "phone_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    e164: Mapped[str] = mapped_column(String(16), unique=True)
+    customer: Mapped[Customer] = relationship(back_populates="numbers")
+
+
+class SipAccount(Base):
+    __tablename__ = "sip_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    username: Mapped[str] = mapped_column(String(64), unique=True)  # random; never changes
+    label: Mapped[str] = mapped_column(String(120), default="")  # "Reception desk phone"
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # built-in platform only
+    mailbox: Mapped[bool] = mapped_column(Boolean, default=True)
+    mwi: Mapped[bool] = mapped_column(Boolean, default=True)
+    voip_caller_id_name: Mapped[str | None] = mapped_column(String(64))
+    voip_caller_id_number: Mapped[str | None] = mapped_column(String(32))
+    # E.164 number shown on outbound calls; None with pstn_anonymous False = platform default.
+    pstn_caller_id: Mapped[str | None] = mapped_column(String(16))
+    pstn_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[AccountStatus] = mapped_column(_enum(AccountStatus), default=AccountStatus.UNKNOWN)
+    status_since: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="sip_accounts")
+
+
+class ChannelLink(Base):
+    """A Slack channel and what it is for: one customer's shared channel, or the staff channel."""
+
+    __tablename__ = "channel_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Channel IDs are unique across workspaces, and a Slack Connect channel keeps one ID for all.
+    channel_id: Mapped[str] = mapped_column(String(32), unique=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    role: Mapped[ChannelRole] = mapped_column(_enum(ChannelRole))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    linked_by: Mapped[str | None] = mapped_column(String(32))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer | None] = relationship()
+
+
+class Request(Base):
+    """Something a customer asked for that staff decide: the state machine lives in store.requests."""
+
+    __tablename__ = "requests"
+    __table_args__ = (Index("ix_requests_state_updated", "state", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RequestKind] = mapped_column(_enum(RequestKind))
+    state: Mapped[RequestState] = mapped_column(_enum(RequestState))
+    version: Mapped[int] = mapped_column(Integer, default=1)  # bumped by every transition
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    sip_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sip_accounts.id", ondelete="SET NULL")
+    )
+    channel_id: Mapped[str] = mapped_column(String(32))
+    requested_by: Mapped[str] = mapped_column(String(32))  # Slack user id
+    requester_team: Mapped[str | None] = mapped_column(String(32))
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)  # kind-specific: number, name...
+    decided_by: Mapped[str | None] = mapped_column(String(32))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    customer_message_ts: Mapped[str | None] = mapped_column(String(32))
+    staff_message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+
+    customer: Mapped[Customer] = relationship()
+    evidence: Mapped[list[Evidence]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="Evidence.id"
+    )
+
+
+class Evidence(Base):
+    """An uploaded bill and what ocr_checks made of it; the bytes are purged after a while."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    slack_file_id: Mapped[str] = mapped_column(String(32))
+    filename: Mapped[str] = mapped_column(String(255))
+    mimetype: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    verdict: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    purged_at: Mapped[datetime | None] = mapped_column()
+
+    request: Mapped[Request] = relationship(back_populates="evidence")
+
+    __table_args__ = (UniqueConstraint("request_id", "slack_file_id"),)
+
+
+class AuditEvent(Base):
+    """Who did what, when, from which state to which: written with every transition."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(64))  # Slack user id, or "system:<job>"
+    action: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Outage(Base):
+    """A stretch of time a SIP account was Down; open while ended_at is None."""
+
+    __tablename__ = "outages"
+    __table_args__ = (Index("ix_outages_open", "sip_account_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sip_account_id: Mapped[int] = mapped_column(ForeignKey("sip_accounts.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column()
+    alerted_at: Mapped[datetime | None] = mapped_column()
+
+    sip_account: Mapped[SipAccount] = relationship()
+
+
+class Silence(Base):
+    """Staff muted Down alerts for a customer or one SIP account until a time."""
+
+    __tablename__ = "silences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    sip_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sip_accounts.id", ondelete="CASCADE")
+    )
+    until: Mapped[datetime] = mapped_column()
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
