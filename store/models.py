@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -36,7 +36,10 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -117,7 +120,9 @@ class SipAccount(Base):
     # E.164 number shown on outbound calls; None with pstn_anonymous False = platform default.
     pstn_caller_id: Mapped[str | None] = mapped_column(String(16))
     pstn_anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[AccountStatus] = mapped_column(_enum(AccountStatus), default=AccountStatus.UNKNOWN)
+    status: Mapped[AccountStatus] = mapped_column(
+        _enum(AccountStatus), default=AccountStatus.UNKNOWN
+    )
     status_since: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -142,7 +147,7 @@ class ChannelLink(Base):
 
 
 class Request(Base):
-    """Something a customer asked for that staff decide: the state machine lives in store.requests."""
+    """Something a customer asked for that staff decide (state machine: store.requests)."""
 
     __tablename__ = "requests"
     __table_args__ = (Index("ix_requests_state_updated", "state", "updated_at"),)

@@ -9,10 +9,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 import redis
+from sqlalchemy import text
+
+from store.db import Database
+from store.migrate import upgrade
+from store.models import Base
 
 POSTGRES_ADMIN_DSN = os.environ.get(
     "SIPDESK_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
@@ -56,3 +62,41 @@ def redis_client(redis_url: str) -> Iterator[redis.Redis]:
     client = redis.Redis.from_url(redis_url)
     yield client
     client.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_url: str) -> Iterator[Database]:
+    """The session's PostgreSQL database, migrated to head once."""
+    database = Database(postgres_url)
+    upgrade(database)
+    yield database
+    database.dispose()
+
+
+def _empty_all_tables(database: Database) -> None:
+    with database.engine.begin() as conn:
+        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A migrated, empty database; every test using it runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'sipdesk.sqlite3'}")
+        upgrade(database)
+        yield database
+        database.dispose()
+        return
+    database = request.getfixturevalue("migrated_postgres")
+    _empty_all_tables(database)
+    yield database
+    _empty_all_tables(database)
+
+
+@pytest.fixture
+def pg_database(migrated_postgres: Database) -> Iterator[Database]:
+    """A migrated, empty PostgreSQL database, for what only the real server can show (races)."""
+    _empty_all_tables(migrated_postgres)
+    yield migrated_postgres
+    _empty_all_tables(migrated_postgres)
