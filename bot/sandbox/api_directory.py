@@ -1,0 +1,79 @@
+"""Who and where: auth.test, conversations.*, users.info, usergroups.users.list."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from bot.sandbox.api_common import ApiError, Args, Method, find_user, visible_channel
+from bot.sandbox.shapes import channel_json, user_json
+from bot.sandbox.world import World
+
+
+def auth_test(world: World, args: Args) -> dict[str, Any]:
+    team = world.teams[world.home_team_id()]
+    return {
+        "url": f"https://{team.domain}.slack.com/",
+        "team": team.name,
+        "user": world.bot.name,
+        "team_id": team.id,
+        "user_id": world.bot.user_id,
+        "bot_id": world.bot.bot_id,
+        "app_id": world.bot.app_id,
+        "is_enterprise_install": False,
+    }
+
+
+def conversations_info(world: World, args: Args) -> dict[str, Any]:
+    return {"channel": channel_json(world, visible_channel(world, args.text("channel")))}
+
+
+def _page(items: list[str], cursor: str | None, limit: int) -> tuple[list[str], str]:
+    """Slack's cursor paging: an opaque cursor, empty when there is nothing more."""
+    start = 0
+    if cursor:
+        try:
+            start = int(base64.b64decode(cursor).decode().removeprefix("offset:"))
+        except ValueError:
+            raise ApiError("invalid_cursor") from None
+    end = start + max(1, min(limit, 1000))
+    following = base64.b64encode(f"offset:{end}".encode()).decode() if end < len(items) else ""
+    return items[start:end], following
+
+
+def conversations_members(world: World, args: Args) -> dict[str, Any]:
+    channel = visible_channel(world, args.text("channel"))
+    members, following = _page(
+        list(channel.members), args.optional_text("cursor"), args.integer("limit", 100)
+    )
+    return {"members": members, "response_metadata": {"next_cursor": following}}
+
+
+def conversations_open(world: World, args: Args) -> dict[str, Any]:
+    users = args.text("users").split(",")
+    if len(users) != 1:
+        raise ApiError("not_enough_users" if not users[0] else "too_many_users")
+    find_user(world, users[0])
+    channel = world.dm_channel(users[0])
+    return {"channel": {"id": channel.id}}
+
+
+def users_info(world: World, args: Args) -> dict[str, Any]:
+    return {"user": user_json(world, find_user(world, args.text("user")))}
+
+
+def usergroup_members(world: World, args: Args) -> dict[str, Any]:
+    group = world.usergroups.get(args.text("usergroup"))
+    if group is None:
+        raise ApiError("no_such_subteam")
+    return {"users": list(group.users)}
+
+
+METHODS: dict[str, tuple[Method, str | None]] = {
+    "auth.test": (auth_test, None),
+    "conversations.info": (conversations_info, "channels:read"),
+    "conversations.members": (conversations_members, "channels:read"),
+    "conversations.open": (conversations_open, "im:write"),
+    "users.info": (users_info, "users:read"),
+    "usergroups.users.list": (usergroup_members, "usergroups:read"),
+}

@@ -1,0 +1,156 @@
+"""The bodies Slack sends an app: slash commands, interactivity payloads, event envelopes."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from bot.sandbox.sandbox import SlackSandbox
+
+# The legacy verification token Slack still puts in every payload; Bolt ignores it
+VERIFICATION_TOKEN = "sandbox-verification-token"
+
+
+def _team(sandbox: SlackSandbox, team_id: str) -> dict[str, Any]:
+    team = sandbox.world.teams[team_id]
+    return {"id": team.id, "domain": team.domain}
+
+
+def _user(sandbox: SlackSandbox, user_id: str) -> dict[str, Any]:
+    user = sandbox.user(user_id)
+    return {"id": user.id, "username": user.name, "name": user.name, "team_id": user.team_id}
+
+
+def slash_command_form(
+    sandbox: SlackSandbox, command: str, text: str, user: str, channel: str, team: str | None
+) -> dict[str, str]:
+    person = sandbox.user(user)
+    team_id = team or person.team_id
+    known = sandbox.world.channels.get(channel)
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": team_id,
+        "team_domain": sandbox.world.teams[team_id].domain,
+        "channel_id": channel,
+        "channel_name": known.name if known is not None else "directmessage",
+        "user_id": user,
+        "user_name": person.name,
+        "command": command,
+        "text": text,
+        "api_app_id": sandbox.app_id,
+        "is_enterprise_install": "false",
+        "response_url": sandbox.response_url(channel, user),
+        "trigger_id": sandbox.issue_trigger_id(user),
+    }
+
+
+def _walk_elements(blocks: list[dict[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    for block in blocks:
+        block_id = str(block.get("block_id", ""))
+        for element in block.get("elements", []) or []:
+            if isinstance(element, dict):
+                yield block_id, element
+        accessory = block.get("accessory") or block.get("element")
+        if isinstance(accessory, dict):
+            yield block_id, accessory
+
+
+def find_block_id(blocks: list[dict[str, Any]], action_id: str) -> str | None:
+    """The block holding the element a person clicked, as Slack reports it."""
+    for block_id, element in _walk_elements(blocks):
+        if element.get("action_id") == action_id:
+            return block_id
+    return None
+
+
+def action(action_id: str, value: str, block_id: str, action_type: str) -> dict[str, Any]:
+    shape: dict[str, Any] = {
+        "action_id": action_id,
+        "block_id": block_id,
+        "type": action_type,
+        "action_ts": f"{time.time():.6f}",
+    }
+    if action_type in ("static_select", "external_select", "radio_buttons"):
+        shape["selected_option"] = {"text": {"type": "plain_text", "text": value}, "value": value}
+    elif action_type == "users_select":
+        shape["selected_user"] = value
+    elif action_type == "conversations_select":
+        shape["selected_conversation"] = value
+    else:
+        shape["value"] = value
+        shape["text"] = {"type": "plain_text", "text": value}
+    return shape
+
+
+def interaction_base(sandbox: SlackSandbox, kind: str, user: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "team": _team(sandbox, sandbox.user(user).team_id),
+        "user": _user(sandbox, user),
+        "api_app_id": sandbox.app_id,
+        "token": VERIFICATION_TOKEN,
+        "trigger_id": sandbox.issue_trigger_id(user),
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def state_values(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Slack's view state; a bare string stands for what a person typed in a text input."""
+    shaped: dict[str, dict[str, Any]] = {}
+    for block_id, actions in values.items():
+        shaped[block_id] = {
+            action_id: (
+                entry if isinstance(entry, dict) else {"type": "plain_text_input", "value": entry}
+            )
+            for action_id, entry in actions.items()
+        }
+    return shaped
+
+
+def synthetic_view(
+    sandbox: SlackSandbox, callback_id: str, private_metadata: str
+) -> dict[str, Any]:
+    """A modal the sandbox never saw, for tests that submit one without opening it first."""
+    return {
+        "id": sandbox.world.new_id("V"),
+        "team_id": sandbox.team_id,
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Sandbox"},
+        "blocks": [],
+        "callback_id": callback_id,
+        "private_metadata": private_metadata,
+        "state": {"values": {}},
+        "hash": sandbox.world.new_hash(),
+        "app_id": sandbox.app_id,
+        "bot_id": sandbox.bot_id,
+    }
+
+
+def event_envelope(
+    sandbox: SlackSandbox, event: dict[str, Any], event_id: str | None
+) -> dict[str, Any]:
+    channel = sandbox.world.channels.get(str(event.get("channel", "")))
+    return {
+        "token": VERIFICATION_TOKEN,
+        "team_id": sandbox.team_id,
+        "context_team_id": sandbox.team_id,
+        "api_app_id": sandbox.app_id,
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{secrets.token_hex(5).upper()}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": sandbox.team_id,
+                "user_id": sandbox.bot_user_id,
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": bool(channel is not None and channel.is_ext_shared),
+        "event_context": f"4-{secrets.token_hex(12)}",
+    }
