@@ -1,0 +1,22 @@
+"""Job functions the queue tests enqueue by dotted path (``jobs_for_tests.<name>``).
+
+pytest puts this directory on ``sys.path`` (rootdir-style tests without ``__init__``), and the
+burst worker runs in the test process, so RQ can import this module by its plain name.
+"""
+
+from __future__ import annotations
+
+from rq import get_current_job
+
+
+def record_request(request_id: int | str) -> str:
+    """Append the request id to ``<queue name>:ran`` so a test can see which jobs ran."""
+    job = get_current_job()
+    assert job is not None
+    job.connection.rpush(f"{job.origin}:ran", str(request_id))
+    return f"handled {request_id}"
+
+
+def fail_request(request_id: int | str) -> None:
+    """A job that always fails, as a platform call that is refused would."""
+    raise RuntimeError(f"the platform refused request {request_id}")
