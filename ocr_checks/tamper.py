@@ -1,0 +1,462 @@
+"""Signs that a bill was edited after its issuer produced it.
+
+``find_tamper_signals(data, document)`` looks at the file itself (through PDFium, which reports
+what pdfplumber does not: render modes, fill colours, fonts per text run, drawing order) and at
+what was read from it (``document``, for the OCR words of scanned pages). Each signal is a kind
+and a sentence for the reviewer:
+
+- ``online_editor``: Producer or Creator names a known online PDF editor (``ONLINE_EDITORS``).
+  A telco's billing system never produces its bills with one of these.
+- ``modified_later``: ModDate is more than ``MODIFIED_LATER_AFTER`` (one day) after CreationDate.
+  Billing systems write a bill once; a later modification date means someone saved it again.
+- ``incremental_update``: the file holds more than one revision and a later one changes what a
+  page shows (its text or its drawing objects). Updates that only add annotations, form fields
+  or a signature change no page content and are not flagged; a linearized file's first-page
+  section (its extra ``%%EOF``) is not a revision.
+- ``invisible_text``: text that is not seen (render mode 3 or 7, or white fill with nothing dark
+  drawn beneath it) and that says something the visible page does not (visible text, or our OCR
+  of a scanned page). A scanner's invisible OCR layer matching the picture is normal.
+- ``cover_up``: two different texts drawn at one place (one text run covering at least half of
+  another): what a filled box over old text with new text on top leaves in the text layer.
+- ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
+  line uses (style variants such as Bold or Italic count as the same family).
+
+Scans and photos have no text layer to inspect; for non-PDF data only nothing is returned.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ocr_checks.document import Document, Page, TamperSignal
+from ocr_checks.ocr import text_of_object
+
+# Matched as substrings of Producer/Creator, lower-cased with spaces removed.
+ONLINE_EDITORS: tuple[str, ...] = (
+    "sejda",
+    "ilovepdf",
+    "smallpdf",
+    "pdfescape",
+    "pdfcandy",
+    "pdffiller",
+    "docfly",
+    "sodapdf",
+    "pdf2go",
+    "pdfzorro",
+    "pdfbuddy",
+    "formswift",
+    "pdfsimpli",
+    "lightpdf",
+    "hipdf",
+    "dochub",
+    "xodo",
+    "canva",
+)
+MODIFIED_LATER_AFTER = timedelta(days=1)
+COVER_FRACTION = 0.5  # of the smaller run's box covered by the other run
+_HIDDEN_MODES = {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP}
+_WHITE = 240  # a fill at least this light on every channel is white on paper
+_STYLE_WORDS = (
+    "bold",
+    "italic",
+    "oblique",
+    "regular",
+    "roman",
+    "medium",
+    "light",
+    "semibold",
+    "black",
+    "condensed",
+    "narrow",
+    "psmt",
+    "mt",
+    "ps",
+)
+
+
+def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
+    """Every tamper signal found in a PDF's bytes, judged with what was read from it."""
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        return []
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return []
+    try:
+        signals = _metadata_signals(pdf.get_metadata_dict())
+        pages = [_read_page(pdf, i) for i in range(len(pdf))]
+        signals += _incremental_update_signals(data, pages)
+        ocr_pages = {p.number: p for p in document.pages if p.source == "ocr"}
+        for page in pages:
+            signals += _invisible_text_signals(page, ocr_pages.get(page.number))
+            signals += _cover_up_signals(page)
+            signals += _font_mismatch_signals(page)
+        return signals
+    finally:
+        pdf.close()
+
+
+# -- metadata ----------------------------------------------------------------------------------
+
+
+def _metadata_signals(meta: dict[str, str]) -> list[TamperSignal]:
+    signals = []
+    for key in ("Producer", "Creator"):
+        value = meta.get(key, "")
+        squashed = value.lower().replace(" ", "")
+        editor = next((e for e in ONLINE_EDITORS if e in squashed), None)
+        if editor is not None:
+            signals.append(
+                TamperSignal(
+                    "online_editor",
+                    f"The file's {key} is “{value}”, an online PDF editor, not a billing system.",
+                )
+            )
+            break
+    created = parse_pdf_date(meta.get("CreationDate", ""))
+    modified = parse_pdf_date(meta.get("ModDate", ""))
+    if created and modified and modified - created > MODIFIED_LATER_AFTER:
+        signals.append(
+            TamperSignal(
+                "modified_later",
+                f"The file was modified on {modified:%Y-%m-%d}, "
+                f"{(modified - created).days} days after it was created on {created:%Y-%m-%d}.",
+            )
+        )
+    return signals
+
+
+_PDF_DATE = re.compile(
+    r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?\s*(?:([+\-Z])(\d{2})?'?(\d{2})?'?)?"
+)
+
+
+def parse_pdf_date(text: str) -> datetime | None:
+    """A PDF date string (``D:YYYYMMDDHHmmSS+HH'mm'``) as an aware datetime, None if unreadable."""
+    match = _PDF_DATE.match(text.strip())
+    if not match:
+        return None
+    year, month, day, hour, minute, second, sign, tz_h, tz_m = match.groups()
+    offset = timedelta(hours=int(tz_h or 0), minutes=int(tz_m or 0))
+    tz = timezone(-offset if sign == "-" else offset)
+    try:
+        return datetime(
+            int(year),
+            int(month or 1),
+            int(day or 1),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None
+
+
+# -- what PDFium sees on a page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One text object: a run of text in one font, one colour, one render mode."""
+
+    text: str
+    box: tuple[float, float, float, float]  # left, bottom, right, top (PDF user space)
+    hidden: bool
+    family: str | None
+    order: int
+
+
+@dataclass(frozen=True)
+class _PageView:
+    number: int
+    runs: list[_Run]
+    shapes: list[tuple[str, tuple[float, float, float, float]]]  # (type, box) of non-text objects
+
+    def fingerprint(self) -> tuple[object, ...]:
+        runs = tuple((r.text, _rounded(r.box), r.hidden) for r in self.runs)
+        return runs, tuple((kind, _rounded(box)) for kind, box in self.shapes)
+
+
+def _rounded(box: tuple[float, float, float, float]) -> tuple[int, ...]:
+    return tuple(round(v) for v in box)
+
+
+def _read_page(pdf: pdfium.PdfDocument, index: int) -> _PageView:
+    page = pdf[index]
+    textpage = page.get_textpage()
+    try:
+        runs: list[_Run] = []
+        shapes: list[tuple[str, tuple[float, float, float, float]]] = []
+        dark_under: list[tuple[float, float, float, float]] = []
+        fonts: dict[int, str | None] = {}
+        for order, obj in enumerate(page.get_objects(max_depth=4)):
+            kind = obj.type
+            box = _bounds(obj.raw)
+            if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+                text = text_of_object(obj.raw, textpage.raw)
+                if not text.strip():
+                    continue
+                hidden = _is_hidden(obj.raw, box, dark_under)
+                runs.append(_Run(text, box, hidden, _family(obj.raw, fonts), order))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                continue
+            else:
+                name = "image" if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE else "path"
+                shapes.append((name, box))
+                if name == "image" or _is_dark_fill(obj.raw):
+                    dark_under.append(box)
+        return _PageView(index + 1, runs, shapes)
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _bounds(raw: object) -> tuple[float, float, float, float]:
+    left, bottom, right, top = (
+        ctypes.c_float(),
+        ctypes.c_float(),
+        ctypes.c_float(),
+        ctypes.c_float(),
+    )
+    ok = pdfium_c.FPDFPageObj_GetBounds(
+        raw, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    )
+    if not ok:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (left.value, bottom.value, right.value, top.value)
+
+
+def _fill(raw: object) -> tuple[int, int, int, int] | None:
+    r, g, b, a = ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint(), ctypes.c_uint()
+    ok = pdfium_c.FPDFPageObj_GetFillColor(
+        raw, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
+    )
+    return (r.value, g.value, b.value, a.value) if ok else None
+
+
+def _is_dark_fill(raw: object) -> bool:
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(raw, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return False
+    colour = _fill(raw)
+    if fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE or colour is None:
+        return False
+    return colour[3] > 0 and min(colour[:3]) < _WHITE
+
+
+def _is_hidden(
+    raw: object,
+    box: tuple[float, float, float, float],
+    dark_under: Sequence[tuple[float, float, float, float]],
+) -> bool:
+    """Text no reader sees: invisible render mode, transparent, or white on a white page."""
+    if pdfium_c.FPDFTextObj_GetTextRenderMode(raw) in _HIDDEN_MODES:
+        return True
+    colour = _fill(raw)
+    if colour is None:
+        return False
+    if colour[3] == 0:
+        return True
+    if min(colour[:3]) < _WHITE:
+        return False
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    on_dark = any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in dark_under)
+    return not on_dark
+
+
+def _family(raw: object, cache: dict[int, str | None]) -> str | None:
+    font = pdfium_c.FPDFTextObj_GetFont(raw)
+    key = ctypes.cast(font, ctypes.c_void_p).value or 0
+    if key not in cache:
+        cache[key] = font_family(_base_font_name(font)) if key else None
+    return cache[key]
+
+
+def _base_font_name(font: object) -> str:
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    if size <= 1:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.value.decode("utf-8", errors="replace")
+
+
+def font_family(base_font: str) -> str:
+    """The family of a PDF BaseFont name: ``ABCDEF+Arial-BoldMT`` -> ``arial``."""
+    name = base_font.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", base_font) else base_font
+    name = re.split(r"[-,]", name, maxsplit=1)[0].lower()
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for word in _STYLE_WORDS:
+            if name.endswith(word) and len(name) > len(word):
+                name = name[: -len(word)]
+                trimmed = True
+    return name
+
+
+# -- incremental updates -----------------------------------------------------------------------
+
+
+_EOF = re.compile(rb"%%EOF[ \t\r\n]*")
+_LINEARIZED_LENGTH = re.compile(rb"/Linearized\b[^>]*?/L\s+(\d+)", re.DOTALL)
+
+
+def revision_ends(data: bytes) -> list[int]:
+    """Byte offsets where each revision of the file ends (a linearized file's first part is no
+    revision of its own)."""
+    ends = [m.end() for m in _EOF.finditer(data)]
+    head = _LINEARIZED_LENGTH.search(data[:2048])
+    if head:
+        base = int(head.group(1))
+        later = [e for e in ends if e > base + 16]
+        return [min(base, len(data)), *later]
+    return ends
+
+
+def _incremental_update_signals(data: bytes, final: list[_PageView]) -> list[TamperSignal]:
+    ends = revision_ends(data)
+    if len(ends) < 2:
+        return []
+    final_prints = [p.fingerprint() for p in final]
+    for k, end in enumerate(ends[:-1], start=1):
+        try:
+            earlier = pdfium.PdfDocument(data[:end])
+        except pdfium.PdfiumError:
+            continue
+        try:
+            prints = [_read_page(earlier, i).fingerprint() for i in range(len(earlier))]
+        finally:
+            earlier.close()
+        if prints == final_prints:
+            continue
+        changed = [
+            str(i + 1)
+            for i in range(max(len(prints), len(final_prints)))
+            if i >= len(prints) or i >= len(final_prints) or prints[i] != final_prints[i]
+        ]
+        return [
+            TamperSignal(
+                "incremental_update",
+                f"The file was saved again after it was made ({len(ends)} revisions): a later "
+                f"revision changes page {', '.join(changed)} of revision {k}.",
+            )
+        ]
+    return []
+
+
+# -- invisible text ----------------------------------------------------------------------------
+
+
+def _tokens(text: str) -> Iterator[str]:
+    for raw in text.split():
+        token = re.sub(r"[^\w]", "", raw.casefold())
+        if len(token) >= 3:
+            yield token
+
+
+def _invisible_text_signals(view: _PageView, ocr_page: Page | None) -> list[TamperSignal]:
+    hidden = [r for r in view.runs if r.hidden]
+    if not hidden:
+        return []
+    seen = [r.text for r in view.runs if not r.hidden]
+    if ocr_page is not None:
+        seen += [w.text for w in ocr_page.words]
+    seen_words = {t for text in seen for t in _tokens(text)}
+    seen_digits = "|".join(re.sub(r"\D", "", text) for text in seen)
+    unexplained = []
+    for run in hidden:
+        for token in _tokens(run.text):
+            digits = re.sub(r"\D", "", token)
+            if token in seen_words or (len(digits) >= 3 and digits in seen_digits):
+                continue
+            unexplained.append(run.text.strip())
+            break
+    if not unexplained:
+        return []
+    shown = "; ".join(f"“{t[:60]}”" for t in unexplained[:3])
+    return [
+        TamperSignal(
+            "invisible_text",
+            f"Page {view.number} holds text that is not shown and not on the page: {shown}.",
+        )
+    ]
+
+
+# -- cover-ups ---------------------------------------------------------------------------------
+
+
+def _overlap_fraction(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+) -> float:
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    if width <= 0 or height <= 0:
+        return 0.0
+    smaller = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return width * height / smaller if smaller > 0 else 0.0
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _cover_up_signals(view: _PageView) -> list[TamperSignal]:
+    runs = sorted((r for r in view.runs if not r.hidden), key=lambda r: r.box[1])
+    for i, under in enumerate(runs):
+        for over in runs[i + 1 :]:
+            if over.box[1] >= under.box[3]:
+                break  # sorted by bottom: no later run reaches down into this one
+            if _squash(over.text) == _squash(under.text):
+                continue
+            if _overlap_fraction(under.box, over.box) >= COVER_FRACTION:
+                first, second = sorted((under, over), key=lambda r: r.order)
+                return [
+                    TamperSignal(
+                        "cover_up",
+                        f"On page {view.number}, “{second.text.strip()}” is drawn over "
+                        f"“{first.text.strip()}”: the text layer holds both at one place.",
+                    )
+                ]
+    return []
+
+
+# -- fonts -------------------------------------------------------------------------------------
+
+
+def _looks_like_phone_number(text: str) -> bool:
+    compact = _squash(text)
+    digits = sum(c.isdigit() for c in compact)
+    return digits >= 6 and sum(c.isdigit() or c in "+()-./" for c in compact) >= 0.8 * len(compact)
+
+
+def _same_line(a: _Run, b: _Run) -> bool:
+    height = min(a.box[3] - a.box[1], b.box[3] - b.box[1])
+    return abs(a.box[1] - b.box[1]) <= 0.35 * max(height, 1.0)
+
+
+def _font_mismatch_signals(view: _PageView) -> list[TamperSignal]:
+    visible = [r for r in view.runs if not r.hidden and r.family]
+    for run in visible:
+        if not _looks_like_phone_number(run.text):
+            continue
+        neighbours = [o for o in visible if o is not run and _same_line(run, o)]
+        families = {o.family for o in neighbours}
+        if neighbours and run.family not in families:
+            others = ", ".join(sorted(f or "" for f in families))
+            return [
+                TamperSignal(
+                    "font_mismatch",
+                    f"On page {view.number}, “{run.text.strip()}” is drawn in {run.family}, "
+                    f"a font nothing else on its line uses ({others}).",
+                )
+            ]
+    return []
