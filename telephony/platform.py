@@ -1,0 +1,68 @@
+"""The one interface handlers use to change and read the provider's telephony platform."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from telephony.types import NewSipAccount, Registrations, SipAccountInfo
+
+
+class RegistrationsSource(Protocol):
+    """Where the current registrations come from (a feed, `ul.dump`, the `location` table)."""
+
+    def registrations(self) -> Registrations:
+        """Read the current contacts of every registered SIP account.
+
+        Raises PlatformUnavailable when the source does not answer in time.
+        """
+        ...
+
+
+class TelephonyPlatform(Protocol):
+    """Numbers, SIP accounts, caller IDs and registrations of the provider's platform.
+
+    Ownership (which customer has which number and SIP account) lives in sipdesk's store for
+    every adapter. Policy (may this customer show that number?) is the handlers' job: the
+    platform validates the form of values and applies them. Customers are named by their
+    `external_ref`. Every method raises NotFound, Conflict, InvalidValue or
+    PlatformUnavailable (all TelephonyError) for what a person can run into.
+    """
+
+    sip_domain: str
+
+    def numbers(self, customer_ref: str) -> tuple[str, ...]:
+        """The customer's phone numbers, E.164, sorted."""
+        ...
+
+    def sip_accounts(self, customer_ref: str) -> tuple[SipAccountInfo, ...]:
+        """The customer's SIP accounts, oldest first, as the platform applies them."""
+        ...
+
+    def sip_account(self, username: str) -> SipAccountInfo:
+        """One SIP account as the platform applies it."""
+        ...
+
+    def set_pstn_caller_id(self, username: str, number: str | None) -> SipAccountInfo:
+        """Show `number` (E.164) on outbound calls, or withhold it when `number` is None."""
+        ...
+
+    def set_voip_caller_id(
+        self, username: str, name: str | None, number: str | None
+    ) -> SipAccountInfo:
+        """Set the name and number shown on internal calls (None clears either)."""
+        ...
+
+    def create_sip_account(self, customer_ref: str, label: str) -> NewSipAccount:
+        """Create a SIP account with a random, permanent username and a strong password.
+
+        The password is in the returned value only; the platform keeps hashes.
+        """
+        ...
+
+    def reset_password(self, username: str) -> str:
+        """Give the account a new strong password and return it (shown once)."""
+        ...
+
+    def registrations(self) -> Registrations:
+        """The current registrations of every SIP account."""
+        ...
