@@ -1,0 +1,55 @@
+"""Read a phone bill and judge whether it proves a customer owns a number.
+
+Pure library: imports nothing of sipdesk and nothing of Slack. The one entry point is
+`examine(data, claim) -> Report`; a file that cannot be judged raises `BillError`.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ocr_checks.claim import Claim
+from ocr_checks.document import Document, TamperSignal
+from ocr_checks.errors import BillError
+from ocr_checks.limits import Limits, run_guarded
+from ocr_checks.numbers import InvalidNumber
+from ocr_checks.report import Report
+
+__all__ = ["BillError", "Claim", "InvalidNumber", "Limits", "Report", "examine"]
+
+
+def examine(data: bytes, claim: Claim, *, limits: Limits | None = None) -> Report:
+    """Judge the bill in `data` (PDF, JPEG or PNG) against the customer's `claim`.
+
+    Reading and judging run in a child process under `limits` (size, pages, pixels, memory,
+    time). Raises `BillError` for a file that cannot be judged and `InvalidNumber` when the
+    claimed number is not a phone number in the claim's region.
+    """
+    from ocr_checks.judge import judge
+    from ocr_checks.numbers import parse_claimed
+
+    limits = limits or Limits()
+    started = time.perf_counter()
+    parse_claimed(claim.number, claim.region)  # a bad claim is the caller's error, not the file's
+    if len(data) > limits.max_bytes:
+        raise BillError("too_large", f"{len(data)} bytes > {limits.max_bytes}")
+    report = run_guarded(limits, lambda: judge(_read(data, limits), data, claim))
+    report.elapsed_ms = round((time.perf_counter() - started) * 1000)
+    return report
+
+
+def _read(data: bytes, limits: Limits) -> tuple[Document, list[TamperSignal]]:
+    from ocr_checks.pdf_text import read_bill
+
+    document = read_bill(data, limits)
+    return document, _tamper_signals(data, document)
+
+
+def _tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
+    try:
+        from ocr_checks.tamper import find_tamper_signals
+    except ModuleNotFoundError as e:  # the tamper checks ship separately; absent, none are found
+        if e.name != "ocr_checks.tamper":
+            raise
+        return []
+    return find_tamper_signals(data, document)

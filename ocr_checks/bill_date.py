@@ -1,0 +1,123 @@
+"""The bill's issue date, told apart from its billing period and the dates of calls.
+
+Irish and UK bills write dates day first: 12/03/2026, 12-03-26, 12.03.2026, 12 March 2026,
+12th Mar 2026, and sometimes ISO 2026-03-12. A labelled issue date ("Bill date", "Invoice
+date", "Date of issue", "Statement date", "Tax point") wins; failing that, the first lone date
+on the first page that is not part of a range ("01/02/2026 - 28/02/2026") or a period line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import re
+from dataclasses import dataclass
+
+from ocr_checks.document import Document
+from ocr_checks.layout import page_lines
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_NUMERIC = r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})"
+_WORDY = r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y2>\d{4})"
+_ISO = r"(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"
+DATE = re.compile(rf"\b(?:{_ISO}|{_NUMERIC}|{_WORDY})\b")
+_RANGE_JOIN = re.compile(r"^\s*(-|–|—|to|until|till)\s*$", re.I)
+ISSUE_LABEL = re.compile(
+    r"\b(bill(ing)? date|invoice date|date of (issue|bill|invoice)|issue date|issued( on)?"
+    r"|statement date|tax point|date issued|bill issued|^date)\b",
+    re.I,
+)
+PERIOD_LABEL = re.compile(
+    r"\b(period|from|to|between|usage|service dates|charges (from|for)|covering)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    when: dt.date
+    labelled: bool
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first day-first date in `text`, or None."""
+    for m in DATE.finditer(text):
+        d = _to_date(m)
+        if d is not None:
+            return d
+    return None
+
+
+def find_issue_date(document: Document) -> dt.date | None:
+    """The bill's issue date, or None when the bill shows none that can be told apart."""
+    lone: dt.date | None = None
+    for page in document.pages[:2]:
+        for line in page_lines(page):
+            for si, seg in enumerate(line):
+                dates = [(m, _to_date(m)) for m in DATE.finditer(seg.text)]
+                dates = [(m, d) for m, d in dates if d is not None]
+                if not dates:
+                    continue
+                label = seg.text[: dates[0][0].start()]
+                if not label.strip() and si > 0:
+                    label = line[si - 1].text
+                is_range = len(dates) > 1 and any(
+                    _RANGE_JOIN.match(seg.text[a.end() : b.start()])
+                    for (a, _), (b, _) in itertools.pairwise(dates)
+                )
+                line_text = " ".join(s.text for s in line)
+                if ISSUE_LABEL.search(label) and not is_range:
+                    return dates[0][1]
+                if is_range or PERIOD_LABEL.search(label):
+                    continue
+                first_page_lone = page.number == 1 and len(dates) == 1
+                if lone is None and first_page_lone and not _clocked(line_text):
+                    lone = dates[0][1]
+    return lone
+
+
+def _clocked(text: str) -> bool:
+    # A date beside a time of day is a call record, not the bill's date.
+    return re.search(r"\b\d{1,2}:\d{2}\b", text) is not None
+
+
+def _to_date(m: re.Match[str]) -> dt.date | None:
+    try:
+        if m.group("y3"):
+            return dt.date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
+        if m.group("d"):
+            y = int(m.group("y"))
+            y = y + 2000 if y < 100 else y
+            return dt.date(y, int(m.group("m")), int(m.group("d")))
+        month = _MONTHS.get(m.group("mon").lower())
+        if month is None:
+            return None
+        return dt.date(int(m.group("y2")), month, int(m.group("d2")))
+    except ValueError:  # 31/02, month 13: not a date
+        return None
+
+
+def is_recent(bill_date: dt.date | None, as_of: dt.date, days: int) -> bool:
+    """Issued at most `days` before `as_of`, and not after it."""
+    if bill_date is None:
+        return False
+    return as_of - dt.timedelta(days=days) <= bill_date <= as_of

@@ -1,0 +1,117 @@
+"""Words grouped the way a reader sees them: lines, and segments of a line split at wide gaps.
+
+A bill puts a label and its value in columns ("Account number:" ... "1234 5678 90") and two
+blocks side by side (the address left, account facts right); splitting lines at wide gaps keeps
+each block's text apart, so rules read "the label before this value" rather than a whole row.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from ocr_checks.document import Page, Word
+
+# A gap wider than this many font heights starts a new segment (table columns, side blocks).
+SEGMENT_GAP_EMS = 2.2
+# Two adjacent runs closer than this (points) were one word drawn in pieces: join without space.
+JOIN_GAP = 0.6
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle in PDF points, origin top-left."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def union(self, other: Box) -> Box:
+        return Box(
+            min(self.x0, other.x0),
+            min(self.top, other.top),
+            max(self.x1, other.x1),
+            max(self.bottom, other.bottom),
+        )
+
+    def as_list(self) -> list[float]:
+        return [round(self.x0, 1), round(self.top, 1), round(self.x1, 1), round(self.bottom, 1)]
+
+
+@dataclass
+class Segment:
+    """Words on one line with no wide gap between them, and their text with a char->word map."""
+
+    page: int
+    line_index: int  # index of the line on its page, top to bottom
+    words: list[Word]
+    text: str
+    owners: list[int]  # for each char of text, the index of its word, or -1 for a joining space
+
+    @property
+    def box(self) -> Box:
+        return Box(
+            min(w.x0 for w in self.words),
+            min(w.top for w in self.words),
+            max(w.x1 for w in self.words),
+            max(w.bottom for w in self.words),
+        )
+
+    def span_box(self, start: int, end: int) -> Box:
+        """The box of text[start:end], cutting into a word in proportion where a span starts or
+        ends inside it (e.g. a number glued to its label, "Tel:0871234567")."""
+        box: Box | None = None
+        for i, w in enumerate(self.words):
+            first = self.owners.index(i)
+            last = first + len(w.text)
+            lo, hi = max(start, first), min(end, last)
+            if lo >= hi:
+                continue
+            per_char = (w.x1 - w.x0) / max(1, len(w.text))
+            part = Box(
+                w.x0 + per_char * (lo - first), w.top, w.x0 + per_char * (hi - first), w.bottom
+            )
+            box = part if box is None else box.union(part)
+        assert box is not None, "span outside the segment"
+        return box
+
+    def words_in(self, start: int, end: int) -> list[Word]:
+        idx = sorted({o for o in self.owners[start:end] if o >= 0})
+        return [self.words[i] for i in idx]
+
+
+def page_lines(page: Page) -> list[list[Segment]]:
+    """The page's lines top to bottom, each a list of segments left to right."""
+    words = sorted(page.words, key=lambda w: (w.top, w.x0))
+    rows: list[list[Word]] = []
+    for w in words:
+        middle = (w.top + w.bottom) / 2
+        if rows and rows[-1][0].top <= middle <= rows[-1][0].bottom:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    lines: list[list[Segment]] = []
+    for index, row in enumerate(rows):
+        row.sort(key=lambda w: w.x0)
+        groups: list[list[Word]] = [[row[0]]]
+        for prev, w in itertools.pairwise(row):
+            height = max(1.0, prev.bottom - prev.top)
+            if w.x0 - prev.x1 > SEGMENT_GAP_EMS * height:
+                groups.append([w])
+            else:
+                groups[-1].append(w)
+        lines.append([_segment(page.number, index, g) for g in groups])
+    return lines
+
+
+def _segment(page: int, line_index: int, words: list[Word]) -> Segment:
+    text_parts: list[str] = []
+    owners: list[int] = []
+    for i, w in enumerate(words):
+        if i and w.x0 - words[i - 1].x1 > JOIN_GAP:
+            text_parts.append(" ")
+            owners.append(-1)
+        text_parts.append(w.text)
+        owners.extend([i] * len(w.text))
+    return Segment(page, line_index, words, "".join(text_parts), owners)

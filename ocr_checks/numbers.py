@@ -1,0 +1,239 @@
+"""Phone numbers on a bill, and what each is there for: the billed line, a number dialled, other.
+
+The matcher runs over each segment's text rebuilt from its words (so a number drawn as several
+text runs or fonts reads as one) and over a segment joined to the start of the next line (so a
+wrapped number is found), with every match mapped back to its words' boxes. Leniency VALID is
+the level that keeps real Irish and UK spellings while letting no junk in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+import phonenumbers
+from phonenumbers import Leniency, MatchType, PhoneNumber, PhoneNumberFormat
+
+from ocr_checks.document import Document
+from ocr_checks.layout import Box, Segment, page_lines
+
+Role = Literal["line", "dialled", "other"]
+
+# A value after one of these labels is an account, invoice or tax reference, never a phone.
+_REFERENCE = re.compile(
+    r"\b(account|acc(t|ount)?\.? ?no|a/c|invoice|inv\b|vat|tax|ref(erence)?\b"
+    r"|customer (no|number|id)"
+    r"|iban|bic|sort ?code|meter|mprn|gprn|order|pin|puk|imei|iccid|sim\b|serial|payment"
+    r"|direct debit|mandate|cro\b|company (no|number)|reg(istered|istration)?\.? ?(no|number)"
+    r"|bank|amount|total|due)",
+    re.I,
+)
+# Numbers the issuer gives for itself.
+_CONTACT = re.compile(
+    r"\b(call us|contact|customer (care|service|services)|help|support|quer(y|ies)|enquir"
+    r"|fax|lost or stolen|freephone|ring us|phone us|sales|text us|visit|from abroad)",
+    re.I,
+)
+# Labels that say the bill is for this number.
+_LINE_LABEL = re.compile(
+    r"\b(your (phone |telephone |mobile |landline |broadband |home )?(number|line)"
+    r"|(phone|telephone|mobile|landline|line|service|directory|account) (number|no)\b"
+    r"|numbers? on this (bill|account)|(bill|calls|charges|summary|usage|services?) for"
+    r"|line\b|service\b|number\s*:?\s*$|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$)",
+    re.I,
+)
+_CALL_HEADING = re.compile(
+    r"\b(itemi[sz]ed|call (details|records|log|history|list)|calls made"
+    r"|numbers? (called|dialled|dialed)|(called|dialled|dialed) numbers?|destination)",
+    re.I,
+)
+_SERVICE_HEADING = re.compile(
+    r"\b(summary|numbers on this (bill|account)|your (services|lines)|service details"
+    r"|line details|services on this)",
+    re.I,
+)
+_DATE = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}([/.-]\d{2,4})?\b"
+    r"|\b\d{1,2} ?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
+    re.I,
+)
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+_MIN_DIGITS = 6
+# On page 1, an unlabelled number above every section heading and this high up is the header.
+HEADER_FRACTION = 0.35
+
+
+@dataclass(frozen=True)
+class NumberMatch:
+    """A phone number found on the bill, where it is and what it is there for."""
+
+    page: int
+    text: str
+    box: Box
+    role: Role
+    number: PhoneNumber
+    fonts: tuple[str | None, ...]
+
+    @property
+    def e164(self) -> str:
+        return phonenumbers.format_number(self.number, PhoneNumberFormat.E164)
+
+
+class InvalidNumber(ValueError):
+    """The claimed number is not a phone number in the given region."""
+
+
+def region_code(region: str) -> str:
+    """ISO region for phonenumbers; people write UK for GB."""
+    r = region.strip().upper()
+    return "GB" if r == "UK" else r
+
+
+def parse_claimed(number: str, region: str) -> PhoneNumber:
+    """Parse the customer's number, raising `InvalidNumber` with a readable message."""
+    try:
+        parsed = phonenumbers.parse(number, region_code(region))
+    except phonenumbers.NumberParseException as e:
+        raise InvalidNumber(f"{number!r} is not a phone number ({e}).") from e
+    if not phonenumbers.is_valid_number(parsed):
+        raise InvalidNumber(f"{number!r} is not a valid phone number for region {region}.")
+    return parsed
+
+
+def same_number(a: PhoneNumber, b: PhoneNumber) -> bool:
+    """True only for an exact match: a national spelling and its international form agree."""
+    return phonenumbers.is_number_match(a, b) == MatchType.EXACT_MATCH
+
+
+def find_numbers(document: Document, region: str) -> list[NumberMatch]:
+    """Every phone number on the bill with its role, in reading order."""
+    region = region_code(region)
+    found: list[NumberMatch] = []
+    zone: str | None = None  # a call table may run on over the next page
+    for page in document.pages:
+        lines = page_lines(page)
+        seen_heading = False
+        for li, line in enumerate(lines):
+            line_text = " ".join(s.text for s in line)
+            for si, seg in enumerate(line):
+                for start, end, num in _matches(seg.text, region):
+                    label = _label(lines, li, si, start)
+                    if _REFERENCE.search(label):
+                        continue
+                    box = seg.span_box(start, end)
+                    role = _role(
+                        label, zone, line_text, seen_heading, box, page.height, page.number
+                    )
+                    found.append(_match(seg, start, end, num, box, role))
+            found.extend(_wrapped(lines, li, region, zone, seen_heading, page.height, page.number))
+            heading = _heading_zone(line_text)
+            if heading is not None:
+                zone, seen_heading = heading, True
+    return found
+
+
+def _matches(text: str, region: str) -> list[tuple[int, int, PhoneNumber]]:
+    if sum(ch.isdigit() for ch in text) < _MIN_DIGITS:
+        return []
+    out = []
+    for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+        # A match glued to more digits or letters is part of some longer reference.
+        before = text[m.start - 1] if m.start > 0 else " "
+        after = text[m.end] if m.end < len(text) else " "
+        if (before.isalnum() and before.isdigit()) or after.isalnum():
+            continue
+        out.append((m.start, m.end, m.number))
+    return out
+
+
+def _wrapped(
+    lines: list[list[Segment]],
+    li: int,
+    region: str,
+    zone: str | None,
+    seen_heading: bool,
+    height: float,
+    page_no: int,
+) -> list[NumberMatch]:
+    """A number that starts at the end of this line and ends at the start of the next."""
+    if li + 1 >= len(lines):
+        return []
+    a, b = lines[li][-1], lines[li + 1][0]
+    a_box, b_box = a.box, b.box
+    if b_box.top - a_box.bottom > (a_box.bottom - a_box.top) * 1.2:
+        return []
+    if not (a.text[-1:].isdigit() or a.text[-1:] == ")") or not b.text[:1].isdigit():
+        return []
+    joined = a.text + " " + b.text
+    out = []
+    for start, end, num in _matches(joined, region):
+        if not (start < len(a.text) < end - 1):
+            continue
+        label = _label(lines, li, len(lines[li]) - 1, start)
+        if _REFERENCE.search(label):
+            continue
+        b_end = end - len(a.text) - 1
+        box = a.span_box(start, len(a.text)).union(b.span_box(0, b_end))
+        line_text = " ".join(s.text for s in lines[li])
+        role = _role(label, zone, line_text, seen_heading, box, height, page_no)
+        fonts = tuple(w.fontname for w in a.words_in(start, len(a.text)) + b.words_in(0, b_end))
+        text = a.text[start:] + " " + b.text[:b_end]
+        out.append(NumberMatch(page_no, text, box, role, num, fonts))
+    return out
+
+
+def _match(
+    seg: Segment, start: int, end: int, num: PhoneNumber, box: Box, role: Role
+) -> NumberMatch:
+    fonts = tuple(w.fontname for w in seg.words_in(start, end))
+    return NumberMatch(seg.page, seg.text[start:end], box, role, num, fonts)
+
+
+def _label(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
+    """The text that labels a value: before it in its segment, else the segment to its left,
+    else (a label stacked above its value) the segment just above."""
+    seg = lines[li][si]
+    label = seg.text[:start].strip()
+    if label:
+        return label
+    if si > 0:
+        return lines[li][si - 1].text
+    if li > 0:
+        box = seg.box
+        for above in lines[li - 1]:
+            ab = above.box
+            close = box.top - ab.bottom < (box.bottom - box.top) * 1.5
+            if close and ab.x0 <= box.x1 and box.x0 <= ab.x1:
+                return above.text
+    return ""
+
+
+def _role(
+    label: str,
+    zone: str | None,
+    line_text: str,
+    seen_heading: bool,
+    box: Box,
+    height: float,
+    page_no: int,
+) -> Role:
+    if _CONTACT.search(label):
+        return "other"
+    if _LINE_LABEL.search(label):
+        return "line"
+    if zone == "calls" or (_DATE.search(line_text) and _CLOCK.search(line_text)):
+        return "dialled"
+    if zone == "services":
+        return "line"
+    if page_no == 1 and not seen_heading and box.top < height * HEADER_FRACTION:
+        return "line"
+    return "other"
+
+
+def _heading_zone(line_text: str) -> str | None:
+    if _CALL_HEADING.search(line_text):
+        return "calls"
+    if _SERVICE_HEADING.search(line_text):
+        return "services"
+    return None
