@@ -72,7 +72,8 @@ class LeaderLock:
     Use ``acquire``/``renew``/``release`` directly, or let a keeper thread do it: ``start_keeping``
     (or ``with LeaderLock(...) as lock:``) tries to become leader and, once leader, renews every
     third of the TTL; it flips ``is_leader`` to false as soon as a renewal fails and keeps trying
-    to win the lock back. ``on_change(is_leader)`` is called from that thread on every flip.
+    to win the lock back. ``on_change(is_leader)`` is called on every flip, from whichever thread
+    saw it (usually the keeper); keep it quick, as the keeper renews only after it returns.
     """
 
     def __init__(

@@ -20,3 +20,18 @@ def record_request(request_id: int | str) -> str:
 def fail_request(request_id: int | str) -> None:
     """A job that always fails, as a platform call that is refused would."""
     raise RuntimeError(f"the platform refused request {request_id}")
+
+
+def sweep_while_running(request_id: int | str) -> None:
+    """While running, act as the sweeper: try to queue this very job again, note what happened."""
+    from store.queue import JobQueue
+
+    job = get_current_job()
+    assert job is not None
+    queue = JobQueue(job.connection, job.origin.removesuffix("sipdesk"))
+    own_id = job.id.removeprefix(queue.job_id_prefix)
+    again = queue.enqueue(job.func_name, request_id, job_id=own_id)
+    job.connection.rpush(
+        f"{job.origin}:ran",
+        f"created={again.created} status={again.status} pending={','.join(queue.pending_ids())}",
+    )

@@ -78,6 +78,15 @@ def test_replicas_racing_to_queue_one_job_queue_it_once(
     assert ran(redis_client, job_queue) == ["9"]
 
 
+def test_the_sweeper_does_not_queue_a_job_again_while_it_runs(
+    job_queue: JobQueue, redis_client: redis.Redis
+) -> None:
+    job_queue.enqueue("jobs_for_tests.sweep_while_running", 11, job_id="check-bill-11")
+    job_queue.run_burst()
+    assert ran(redis_client, job_queue) == ["created=False status=started pending=check-bill-11"]
+    assert job_queue.pending_ids() == []
+
+
 def test_a_finished_job_can_be_queued_again_by_the_sweeper(
     job_queue: JobQueue, redis_client: redis.Redis
 ) -> None:
