@@ -91,7 +91,10 @@ class SlackSandbox(BotActivity):
         host, port = self._server.server_address[:2]
         self.world.base_url = f"http://{host!s}:{port}"
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="slack-sandbox", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="slack-sandbox",
+            daemon=True,
         )
         self._thread.start()
         return self
