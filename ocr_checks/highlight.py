@@ -85,6 +85,7 @@ def _page_image(data: bytes, page: int) -> Image.Image:
         return Image.open(io.BytesIO(data)).convert("RGB")
     pdf = pdfium.PdfDocument(data)
     try:
-        return pdf[page - 1].render(scale=SCALE).to_pil().convert("RGB")
+        image: Image.Image = pdf[page - 1].render(scale=SCALE).to_pil()
+        return image.convert("RGB")
     finally:
         pdf.close()

@@ -124,7 +124,7 @@ def make_bill(
     if line_number is not None:
         c.setFont("Helvetica", 10)
         c.drawString(40, y_line, line_label)
-        x = 40 + c.stringWidth(line_label + " ", "Helvetica", 10)
+        x = 40 + c.stringWidth(line_label, "Helvetica", 10) + 8
         font = number_font or "Helvetica"
         if cover_up is not None:
             c.drawString(x, y_line, cover_up)
