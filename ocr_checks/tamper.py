@@ -68,7 +68,6 @@ _STYLE_WORDS = (
     "italic",
     "oblique",
     "regular",
-    "roman",
     "medium",
     "light",
     "semibold",

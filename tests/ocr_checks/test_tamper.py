@@ -1,0 +1,273 @@
+"""A bill edited after it was issued shows its edits; a bill as issued shows none.
+
+Each kind of signal is tried both ways: the edited bill is flagged with that kind, and the
+untouched bill (or a harmless look-alike: a signed file, a linearized file, a scanner's
+invisible OCR layer, white text on a dark banner, a bold label) is not.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from billmaker import PAGE_H, make_bill
+from PIL import Image, ImageDraw
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from ocr_checks.document import Document, Page, Word
+from ocr_checks.tamper import find_tamper_signals, font_family, parse_pdf_date, revision_ends
+
+TEXT_ONLY = Document(pages=[], source="text")
+
+
+def kinds(data: bytes, document: Document = TEXT_ONLY) -> list[str]:
+    return [s.kind for s in find_tamper_signals(data, document)]
+
+
+@pytest.fixture(scope="module")
+def bill() -> bytes:
+    return make_bill()
+
+
+def test_a_bill_as_its_billing_system_made_it_carries_no_signal(bill: bytes) -> None:
+    assert kinds(bill) == []
+    assert kinds(make_bill(call_pages=3, summary_numbers=["(01) 234 5678"])) == []
+
+
+def test_photos_and_other_non_pdf_data_carry_no_signal() -> None:
+    png = io.BytesIO()
+    Image.new("L", (10, 10), 255).save(png, format="PNG")
+    assert kinds(png.getvalue()) == []
+
+
+# -- online editors ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("producer", "creator"),
+    [("Sejda PDF Desktop (https://www.sejda.com)", None), (None, "iLovePDF"), ("PDF Candy", None)],
+)
+def test_a_bill_saved_by_an_online_pdf_editor_is_flagged(
+    producer: str | None, creator: str | None
+) -> None:
+    signals = find_tamper_signals(make_bill(producer=producer, creator=creator), TEXT_ONLY)
+    assert [s.kind for s in signals] == ["online_editor"]
+    assert "online PDF editor" in signals[0].detail
+
+
+def test_a_bill_from_an_ordinary_pdf_library_is_not_flagged_as_edited_online() -> None:
+    assert kinds(make_bill(producer="Crystal Reports", creator="SAP BRIM Invoicing")) == []
+
+
+# -- modification dates ------------------------------------------------------------------------
+
+
+def with_dates(data: bytes, created: str, modified: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.add_metadata({"/CreationDate": created, "/ModDate": modified})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_bill_modified_weeks_after_it_was_created_is_flagged(bill: bytes) -> None:
+    edited = with_dates(bill, "D:20260312090000+00'00'", "D:20260402153000+01'00'")
+    signals = find_tamper_signals(edited, TEXT_ONLY)
+    assert [s.kind for s in signals] == ["modified_later"]
+    assert "2026-04-02" in signals[0].detail and "2026-03-12" in signals[0].detail
+
+
+def test_a_bill_modified_the_same_day_it_was_created_is_not_flagged(bill: bytes) -> None:
+    assert kinds(with_dates(bill, "D:20260312090000Z", "D:20260312091500Z")) == []
+
+
+def test_pdf_dates_are_read_with_their_time_zone() -> None:
+    east = parse_pdf_date("D:20260312090000+01'00'")
+    west = parse_pdf_date("D:20260312180000-05'00'")
+    assert east is not None and west is not None
+    assert (west - east).total_seconds() == 15 * 3600  # 08:00Z and 23:00Z
+    assert parse_pdf_date("D:2026") is not None
+    assert parse_pdf_date("yesterday") is None
+
+
+# -- incremental updates -----------------------------------------------------------------------
+
+
+def incrementally(data: bytes, change: str) -> bytes:
+    """Append a revision to the file, as an editor that saves 'incrementally' does."""
+    writer = PdfWriter(io.BytesIO(data), incremental=True)
+    if change == "metadata":
+        writer.add_metadata({"/Subject": "Signed by the issuer"})
+    else:
+        edited = PdfReader(io.BytesIO(make_bill(line_number="(01) 999 0000"))).pages[0]
+        writer.pages[0].replace_contents(edited.get_contents())
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_bill_whose_page_was_rewritten_in_an_appended_revision_is_flagged(bill: bytes) -> None:
+    edited = incrementally(bill, "page")
+    assert len(revision_ends(edited)) == 2
+    signals = find_tamper_signals(edited, TEXT_ONLY)
+    assert [s.kind for s in signals] == ["incremental_update"]
+    assert "page 1" in signals[0].detail
+
+
+def test_an_appended_revision_that_changes_no_page_is_not_flagged(bill: bytes) -> None:
+    signed = incrementally(bill, "metadata")
+    assert len(revision_ends(signed)) == 2
+    assert kinds(signed) == []
+
+
+def linearized(data: bytes, tmp_path: Path) -> bytes:
+    if shutil.which("qpdf") is None:
+        pytest.skip("qpdf (Debian package qpdf) is needed to make a linearized file")
+    source, target = tmp_path / "bill.pdf", tmp_path / "linearized.pdf"
+    source.write_bytes(data)
+    subprocess.run(["qpdf", "--linearize", str(source), str(target)], check=True)
+    return target.read_bytes()
+
+
+def test_a_linearized_bill_with_its_two_sections_is_not_flagged(
+    bill: bytes, tmp_path: Path
+) -> None:
+    web = linearized(bill, tmp_path)
+    assert web.count(b"%%EOF") == 2
+    assert len(revision_ends(web)) == 1
+    assert kinds(web) == []
+
+
+def test_a_linearized_bill_edited_afterwards_is_flagged(bill: bytes, tmp_path: Path) -> None:
+    edited = incrementally(linearized(bill, tmp_path), "page")
+    assert kinds(edited) == ["incremental_update"]
+
+
+# -- invisible and white text ------------------------------------------------------------------
+
+
+def drawn(draw: object) -> bytes:
+    """A one-page PDF drawn by ``draw(canvas)`` over a plain bill heading."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(40, PAGE_H - 60, "eir  Your bill  Acme Widgets Ltd")
+    canvas.drawString(40, PAGE_H - 200, "Your phone number: (01) 234 5678")
+    draw(canvas)  # type: ignore[operator]
+    canvas.save()
+    return out.getvalue()
+
+
+def hidden_text(text: str, y: float = PAGE_H - 220) -> object:
+    def draw(canvas: Canvas) -> None:
+        obj = canvas.beginText(40, y)
+        obj.setFont("Helvetica", 10)
+        obj.setTextRenderMode(3)
+        obj.textLine(text)
+        canvas.drawText(obj)
+
+    return draw
+
+
+def test_invisible_text_that_says_something_the_page_does_not_is_flagged() -> None:
+    signals = find_tamper_signals(drawn(hidden_text("+353 1 999 0000")), TEXT_ONLY)
+    assert [s.kind for s in signals] == ["invisible_text"]
+    assert "999 0000" in signals[0].detail
+    # billmaker's invisible run, too
+    assert "invisible_text" in kinds(make_bill(invisible_text="(01) 999 0000"))
+
+
+def test_invisible_text_repeating_what_the_page_shows_is_not_flagged() -> None:
+    assert kinds(drawn(hidden_text("Your phone number: (01) 234 5678"))) == []
+
+
+def test_white_text_on_white_paper_is_flagged() -> None:
+    assert kinds(make_bill(white_text="(01) 999 0000")) == ["invisible_text"]
+
+
+def test_white_text_on_a_dark_banner_is_what_the_reader_sees() -> None:
+    def banner(canvas: Canvas) -> None:
+        canvas.setFillColorRGB(0.1, 0.2, 0.5)
+        canvas.rect(30, PAGE_H - 110, 300, 24, stroke=0, fill=1)
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.drawString(40, PAGE_H - 102, "Numbers on this bill: 087 123 4567")
+
+    assert kinds(drawn(banner)) == []
+
+
+def scanned_with_ocr_layer(hidden: str) -> bytes:
+    """A picture of a bill with a scanner's invisible OCR text over it."""
+    picture = Image.new("L", (1240, 1754), 255)
+    ImageDraw.Draw(picture).text((80, 400), "Your phone number: (01) 234 5678", fill=0)
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.drawImage(ImageReader(picture), 0, 0, width=A4[0], height=A4[1])
+    hidden_text(hidden, y=PAGE_H - 200)(canvas)  # type: ignore[operator]
+    canvas.save()
+    return out.getvalue()
+
+
+def ocr_reading(*texts: str) -> Document:
+    words = [
+        Word(t, 1, 40 + 30 * i, 190, 60 + 30 * i, 200, confidence=90) for i, t in enumerate(texts)
+    ]
+    return Document([Page(1, 595, 842, words, source="ocr")], source="ocr", ocr_confidence=90)
+
+
+def test_a_scanners_ocr_layer_that_matches_the_picture_is_not_flagged() -> None:
+    scan = scanned_with_ocr_layer("Your phone number: (01) 234 5678")
+    ours = ocr_reading("Your", "phone", "number:", "(01)", "234", "5678")
+    assert kinds(scan, ours) == []
+
+
+def test_an_ocr_layer_naming_another_number_than_the_picture_is_flagged() -> None:
+    scan = scanned_with_ocr_layer("Your phone number: (01) 999 0000")
+    ours = ocr_reading("Your", "phone", "number:", "(01)", "234", "5678")
+    assert kinds(scan, ours) == ["invisible_text"]
+
+
+# -- cover-ups ---------------------------------------------------------------------------------
+
+
+def test_a_number_painted_over_and_drawn_anew_is_flagged_with_both_numbers() -> None:
+    signals = find_tamper_signals(make_bill(cover_up="(01) 999 0000"), TEXT_ONLY)
+    assert [s.kind for s in signals] == ["cover_up"]
+    assert "(01) 999 0000" in signals[0].detail and "(01) 234 5678" in signals[0].detail
+
+
+def test_text_drawn_twice_in_one_place_for_a_bold_look_is_not_a_cover_up() -> None:
+    def fake_bold(canvas: Canvas) -> None:
+        canvas.drawString(40, PAGE_H - 240, "Total due EUR 32.56")
+        canvas.drawString(40.3, PAGE_H - 240, "Total due EUR 32.56")
+
+    assert kinds(drawn(fake_bold)) == []
+
+
+# -- fonts -------------------------------------------------------------------------------------
+
+
+def test_a_billed_number_in_a_font_unlike_its_line_is_flagged() -> None:
+    signals = find_tamper_signals(make_bill(number_font="Courier"), TEXT_ONLY)
+    assert [s.kind for s in signals] == ["font_mismatch"]
+    assert "courier" in signals[0].detail
+
+
+def test_a_billed_number_in_the_bold_of_its_lines_font_is_not_flagged() -> None:
+    assert kinds(make_bill(number_font="Helvetica-Bold")) == []
+
+
+def test_a_number_split_over_runs_of_several_fonts_is_not_flagged_as_a_font_mismatch() -> None:
+    assert kinds(make_bill(split_number=True, split_fonts=("Helvetica", "Times-Roman"))) == []
+
+
+def test_font_families_ignore_subset_tags_and_styles() -> None:
+    assert font_family("ABCDEF+Arial-BoldMT") == "arial"
+    assert font_family("TimesNewRomanPS-ItalicMT") == "timesnewroman"
+    assert font_family("Helvetica-Bold") == font_family("Helvetica") == "helvetica"
+    assert font_family("Courier") != font_family("Helvetica")
