@@ -58,6 +58,7 @@ location = Table(
     "location",
     metadata,
     Column("id", Integer, primary_key=True),
+    Column("ruid", String(64), nullable=False),
     Column("username", String(64), nullable=False),
     Column("domain", String(64)),
     Column("contact", String(512), nullable=False),
