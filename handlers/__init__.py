@@ -1,0 +1,14 @@
+"""Use cases, one module each; every module exposes `register(registry, services)`."""
+
+from __future__ import annotations
+
+from handlers import help, home
+from handlers.registry import Registry
+from handlers.services import Services
+
+USE_CASES = (help, home)
+
+
+def register_all(registry: Registry, services: Services) -> None:
+    for use_case in USE_CASES:
+        use_case.register(registry, services)

@@ -40,6 +40,12 @@ def postgres_url() -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="session")
+def postgres_admin_dsn() -> str:
+    """A libpq DSN to the server's maintenance database, for creating and dropping databases."""
+    return POSTGRES_ADMIN_DSN
+
+
 @pytest.fixture
 def redis_url() -> str:
     return REDIS_URL

@@ -7,7 +7,21 @@ import click
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """sipdesk: Slack chat-ops for a SIP telephony provider's support team."""
+    """sipdesk: Slack chat-ops for a SIP telephony provider's support team.
+
+    Settings come from environment variables (or a .env file); see the README.
+    """
+
+
+def _register() -> None:
+    from bot.cli.admin import import_accounts, link_channel, migrate
+    from bot.cli.serve import run
+
+    for command in (run, migrate, import_accounts, link_channel):
+        main.add_command(command)
+
+
+_register()
 
 from bot.cli.check_bill import check_bill  # noqa: E402
 

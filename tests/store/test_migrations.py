@@ -8,7 +8,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import POSTGRES_ADMIN_DSN
 from sqlalchemy import inspect
 
 from store.db import Database
@@ -17,20 +16,22 @@ from store.models import Base
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+def empty_database(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_admin_dsn: str
+) -> Iterator[Database]:
     if request.param == "sqlite":
         database = Database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
         yield database
         database.dispose()
         return
     name = f"sipdesk_m_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
+    with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    base = postgres_admin_dsn.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     database = Database(f"{base}/{name}")
     yield database
     database.dispose()
-    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
+    with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -1,0 +1,44 @@
+"""`sipdesk run`: serve Slack in HTTP mode (or Socket Mode when SLACK_APP_TOKEN is set)."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.common import explained, settings_or_exit
+from bot.runtime import start_runtime
+from bot.web import HttpServer, make_wsgi
+
+
+@click.command()
+def run() -> None:
+    """Run the bot: HTTP on HOST:PORT (POST /slack/events, GET /healthz), or Socket Mode.
+
+    With no Slack credentials set it talks to the built-in local Slack sandbox.
+    """
+    settings = settings_or_exit()
+    with explained():
+        runtime = start_runtime(settings)
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            assert settings.slack_app_token is not None
+            click.echo("sipdesk: Socket Mode")
+            handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
+            handler.start()  # type: ignore[no-untyped-call]
+            return
+        server = HttpServer(
+            make_wsgi(runtime.app, runtime.health),
+            settings.host,
+            settings.port,
+            threads=settings.http_threads,
+        )
+        click.echo(f"sipdesk: listening on {server.url}/slack/events, health at /healthz")
+        if runtime.sandbox is not None:
+            click.echo(
+                f"sipdesk: no Slack credentials set; using the local Slack sandbox at "
+                f"{runtime.sandbox.api_url} (try `sipdesk demo`)"
+            )
+        server.serve_forever()
+    finally:
+        runtime.close()

@@ -1,0 +1,68 @@
+"""The embedded default: use the Redis at REDIS_URL, or start one on loopback if none answers."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import redis
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class RedisUnavailable(Exception):
+    pass
+
+
+def connect(url: str, *, start_if_down: bool, workdir: Path) -> redis.Redis:
+    """A client that answers PING; starts a private redis-server for a loopback URL if allowed."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10)
+    if _answers(client):
+        return client
+    parsed = urlparse(url)
+    if not start_if_down or parsed.hostname not in LOOPBACK:
+        raise RedisUnavailable(f"Redis at {url} does not answer; start it or fix REDIS_URL.")
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RedisUnavailable(
+            f"Redis at {url} does not answer and redis-server is not installed "
+            "(apt-get install redis-server)."
+        )
+    workdir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [
+            binary,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(parsed.port or 6379),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    atexit.register(process.terminate)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if _answers(client):
+            return client
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise RedisUnavailable(f"Started redis-server for {url}, but it does not answer.")
+
+
+def _answers(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False

@@ -1,0 +1,48 @@
+"""Block Kit for the help answers: plain functions from data to blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+
+SIP_HELP = (
+    ("/sip status", "your SIP accounts and whether each is Up or Down"),
+    ("/sip new", "ask for a new SIP account (one device per account; may cost money on your plan)"),
+    ("/sip help", "this message"),
+)
+CALLERID_HELP = (
+    ("/callerid", "change the number or name a SIP account shows when it calls"),
+    ("/callerid help", "this message"),
+)
+
+
+def help_blocks(command: str, unknown: str | None = None) -> list[Block]:
+    lines = SIP_HELP if command == "/sip" else CALLERID_HELP
+    blocks: list[Block] = []
+    if unknown:
+        blocks.append(
+            _section(f":grey_question: I don't know `{command} {unknown}`. Here is what I can do:")
+        )
+    blocks.append(_section("\n".join(f"*`{usage}`* — {what}" for usage, what in lines)))
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": "Ask in this channel; our support team sees every request.",
+                }
+            ],
+        }
+    )
+    return blocks
+
+
+def help_text(command: str) -> str:
+    lines = SIP_HELP if command == "/sip" else CALLERID_HELP
+    return "\n".join(f"{usage}: {what}" for usage, what in lines)
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}

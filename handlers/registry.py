@@ -1,0 +1,104 @@
+"""Listeners register through a `Registry`, which also remembers what was registered, so the app
+manifest can be checked against the code both ways (tests/test_manifest.py)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import App
+
+Listener = Callable[..., Any]
+
+
+@dataclass
+class Registry:
+    app: App
+    commands: set[str] = field(default_factory=set)
+    events: set[str] = field(default_factory=set)
+    actions: set[str] = field(default_factory=set)
+    views: set[str] = field(default_factory=set)
+    scopes: set[str] = field(default_factory=set)
+
+    subcommands: dict[str, dict[str, Listener]] = field(default_factory=dict)
+    fallbacks: dict[str, Listener] = field(default_factory=dict)
+
+    def subcommand(
+        self, command: str, word: str, listener: Listener, *, scopes: tuple[str, ...] = ()
+    ) -> None:
+        """`/sip status ...` goes to the listener of ("/sip", "status"): the first word picks."""
+        self._ensure_command(command)
+        self.subcommands[command][word] = listener
+        self.scopes.update(scopes)
+
+    def fallback(self, command: str, listener: Listener) -> None:
+        """What answers a command whose first word no use case claimed (help, usually)."""
+        self._ensure_command(command)
+        self.fallbacks[command] = listener
+
+    def _ensure_command(self, name: str) -> None:
+        if name in self.commands:
+            return
+        self.commands.add(name)
+        self.scopes.add("commands")
+        self.subcommands[name] = {}
+
+        def route(
+            ack: Any,
+            command: dict[str, Any],
+            body: dict[str, Any],
+            respond: Any,
+            say: Any,
+            client: Any,
+            context: Any,
+            logger: Any,
+        ) -> Any:
+            kwargs = {
+                "ack": ack,
+                "command": command,
+                "body": body,
+                "respond": respond,
+                "say": say,
+                "client": client,
+                "context": context,
+                "logger": logger,
+            }
+            word = (command.get("text") or "").strip().split(" ", 1)[0].lower()
+            listener = self.subcommands[name].get(word) or self.fallbacks.get(name)
+            if listener is None:
+                ack()
+                return None
+            return _call_with(listener, kwargs)
+
+        self.app.command(name)(route)
+
+    def event(self, name: str, listener: Listener, *, scopes: tuple[str, ...] = ()) -> None:
+        self.app.event(name)(listener)
+        self.events.add(name)
+        self.scopes.update(scopes)
+
+    def action(self, action_id: str, listener: Listener, *, scopes: tuple[str, ...] = ()) -> None:
+        self.app.action(action_id)(listener)
+        self.actions.add(action_id)
+        self.scopes.update(scopes)
+
+    def view(self, callback_id: str, listener: Listener, *, scopes: tuple[str, ...] = ()) -> None:
+        self.app.view(callback_id)(listener)
+        self.views.add(callback_id)
+        self.scopes.update(scopes)
+
+    def uses(self, *scopes: str) -> None:
+        """Scopes the use case needs for Web API calls it makes outside a listener (jobs)."""
+        self.scopes.update(scopes)
+
+    @property
+    def interactive(self) -> bool:
+        return bool(self.actions or self.views)
+
+
+def _call_with(listener: Listener, kwargs: dict[str, Any]) -> Any:
+    # Bolt injects arguments by name; pass on only those the listener asks for, as Bolt would.
+    wanted = inspect.signature(listener).parameters
+    return listener(**{name: value for name, value in kwargs.items() if name in wanted})

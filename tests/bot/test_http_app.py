@@ -1,0 +1,97 @@
+"""The real app in HTTP mode, driven over real HTTP with signed requests, as Slack would."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+from running import RunningBot
+
+from bot.sandbox import Signature
+
+
+def _wait_for(predicate, timeout: float = 10.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    return predicate()
+
+
+def test_a_customer_asks_for_help_and_gets_the_commands(running_bot: RunningBot):
+    w = running_bot.world
+    answer = running_bot.slack.slash_command("/sip", "help", user=w.carol, channel=w.globex_channel)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["response_type"] == "ephemeral"
+    text = " ".join(b["text"]["text"] for b in body["blocks"] if b["type"] == "section")
+    assert "/sip status" in text and "/sip new" in text
+    assert "/sip help" in body["text"]
+
+
+def test_callerid_help_and_an_unknown_word_say_what_is_possible(running_bot: RunningBot):
+    w = running_bot.world
+    answer = running_bot.slack.slash_command(
+        "/callerid", "frobnicate", user=w.carol, channel=w.globex_channel
+    ).json()
+    assert "I don't know `/callerid frobnicate`" in answer["blocks"][0]["text"]["text"]
+    assert "/callerid help" in answer["text"]
+
+
+def test_an_unsigned_request_is_refused_with_401_and_has_no_effect(running_bot: RunningBot):
+    w = running_bot.world
+    for signature in (Signature.UNSIGNED, Signature.BAD, Signature.STALE):
+        driver = running_bot.slack.with_signature(signature)
+        refused = driver.slash_command("/sip", "help", user=w.carol, channel=w.globex_channel)
+        assert refused.status_code == 401, signature
+        assert "/sip" not in refused.text
+        opened = driver.app_home_opened(w.alice)
+        assert opened.status_code == 401
+    time.sleep(0.3)  # a listener that wrongly ran would have published by now
+    assert running_bot.sandbox.calls_to("views.publish") == []
+
+
+def test_staff_open_the_home_tab_and_see_the_desk(running_bot: RunningBot):
+    w = running_bot.world
+    assert running_bot.slack.app_home_opened(w.alice).status_code == 200
+    home = _wait_for(lambda: running_bot.sandbox.home_of(w.alice))
+    assert home is not None
+    assert "Open requests: 0" in str(home["blocks"])
+
+
+def test_a_retried_event_is_handled_once(running_bot: RunningBot):
+    w = running_bot.world
+    event = {
+        "type": "app_home_opened",
+        "user": w.bob,
+        "tab": "home",
+        "channel": running_bot.sandbox.world.dm_channel(w.bob).id,
+        "event_ts": "1.0",
+    }
+    first = running_bot.slack.event(event, event_id="Ev0RETRY1")
+    retry = running_bot.slack.event(
+        event, event_id="Ev0RETRY1", retry_num=1, retry_reason="http_timeout"
+    )
+    assert first.status_code == retry.status_code == 200
+    _wait_for(lambda: running_bot.sandbox.calls_to("views.publish"))
+    time.sleep(0.3)
+    assert len(running_bot.sandbox.calls_to("views.publish")) == 1
+
+
+def test_health_reports_database_and_redis(running_bot: RunningBot):
+    health = httpx.get(f"{running_bot.url}/healthz")
+    assert health.status_code == 200
+    assert health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_health_says_degraded_when_redis_is_gone(running_bot: RunningBot):
+    import redis
+
+    running_bot.runtime.redis = redis.Redis(port=1, socket_connect_timeout=0.5)  # nothing there
+    health = httpx.get(f"{running_bot.url}/healthz")
+    assert health.status_code == 503
+    assert health.json()["status"] == "degraded"
+    assert health.json()["redis"].startswith("down")
+    assert health.json()["database"] == "ok"

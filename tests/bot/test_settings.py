@@ -1,0 +1,53 @@
+"""Settings: the embedded defaults work with nothing set; bad ones are all named at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import SettingsError, TelephonyKind, load_settings
+
+
+def test_nothing_set_means_the_embedded_defaults():
+    settings = load_settings(_env_file=None)
+    assert settings.sandbox is True
+    assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.effective_database_url.endswith("var/sipdesk.sqlite3")
+    assert settings.port == 3000
+    assert settings.telephony is TelephonyKind.BUILTIN
+
+
+def test_every_problem_is_listed_in_one_message(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PORT", "99999")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-a-user-token")
+    monkeypatch.setenv("SIPDESK_TELEPHONY", "kamailio")
+    monkeypatch.setenv("REDIS_URL", "http://127.0.0.1:6379")
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    names = [p.split(":", 1)[0] for p in error.value.problems]
+    assert names == [
+        "PORT",
+        "SLACK_BOT_TOKEN",
+        "SLACK_SIGNING_SECRET",
+        "SIPDESK_STAFF_CHANNEL",
+        "REDIS_URL",
+        "KAMAILIO_DB_URL",
+        "KAMAILIO_JSONRPC_URL",
+    ]
+    assert error.value.message.startswith("sipdesk cannot start; fix these settings:\n  - PORT")
+
+
+def test_socket_mode_needs_an_app_token_and_a_bot_token(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-abc")
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN: required with SLACK_APP_TOKEN"):
+        load_settings(_env_file=None)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SIPDESK_STAFF_CHANNEL", "C0STAFF")
+    settings = load_settings(_env_file=None)
+    assert settings.socket_mode and not settings.sandbox
+
+
+def test_secrets_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-very-secret")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh")
+    monkeypatch.setenv("SIPDESK_STAFF_CHANNEL", "C0STAFF")
+    assert "very-secret" not in repr(load_settings(_env_file=None))

@@ -1,0 +1,120 @@
+"""Operators run `sipdesk migrate`, `import-accounts` and `link-channel`; the real console script
+is run as a process, as they would run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from store.db import Database
+from store.models import ChannelLink, ChannelRole, Customer, SipAccount
+
+EXAMPLE = Path(__file__).parent.parent.parent / "examples" / "accounts.yml"
+SIPDESK = str(Path(sys.executable).parent / "sipdesk")
+
+
+def _sipdesk(database: Database, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    clean.update({"DATABASE_URL": database.url, **(env or {})})
+    return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)
+
+
+def test_help_explains_every_command():
+    out = subprocess.run([SIPDESK, "--help"], capture_output=True, text=True, timeout=60).stdout
+    for command in ("run", "migrate", "import-accounts", "link-channel", "demo", "check-bill"):
+        assert command in out
+
+
+def test_migrate_reports_the_revision(database: Database):
+    result = _sipdesk(database, "migrate")
+    assert result.returncode == 0, result.stderr
+    assert "database at revision" in result.stdout
+
+
+def test_importing_the_example_twice_changes_nothing_the_second_time(database: Database):
+    first = _sipdesk(database, "import-accounts", str(EXAMPLE))
+    assert first.returncode == 0, first.stderr
+    assert "2 created, 0 updated, 0 unchanged" in first.stdout
+    second = _sipdesk(database, "import-accounts", str(EXAMPLE))
+    assert "0 created, 0 updated, 2 unchanged" in second.stdout
+    with database.session() as session:
+        globex = session.scalar(select(Customer).where(Customer.external_ref == "GLOBEX-001"))
+        assert globex is not None
+        assert [n.e164 for n in globex.numbers] == ["+35312345678", "+35312345679", "+442079460123"]
+        accounts = {a.username: a for a in globex.sip_accounts}
+        assert accounts["p8w4n6t1cz"].pstn_anonymous is True
+        assert accounts["k3x9q2m7ab"].voip_caller_id_number == "100"
+        link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == "C0GLOBEXVOIP"))
+        assert link is not None and link.customer_id == globex.id
+
+
+def test_a_changed_label_is_an_update(database: Database, tmp_path: Path):
+    _sipdesk(database, "import-accounts", str(EXAMPLE))
+    edited = tmp_path / "accounts.yml"
+    edited.write_text(EXAMPLE.read_text().replace("Warehouse office", "Warehouse floor"))
+    result = _sipdesk(database, "import-accounts", str(edited))
+    assert "0 created, 1 updated, 1 unchanged" in result.stdout
+    with database.session() as session:
+        account = session.scalar(select(SipAccount).where(SipAccount.username == "r2d5v7x9qk"))
+        assert account is not None and account.label == "Warehouse floor"
+
+
+def test_a_bad_file_names_every_problem_and_writes_nothing(database: Database, tmp_path: Path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "customers:\n"
+        "  - {ref: X1, name: X, holder_name: X Ltd, plan: p, country: ie, timezone: Mars/Base,\n"
+        "     numbers: ['+3531234', '01 234 5678'], channels: [general]}\n"
+        "  - {ref: X2, name: Y, holder_name: Y Ltd, plan: p, country: IE}\n"
+    )
+    result = _sipdesk(database, "import-accounts", str(bad))
+    assert result.returncode == 1
+    err = result.stderr
+    assert "customers[0].country" in err
+    assert "customers[0].timezone: Value error" not in err and "Mars/Base" in err
+    assert "customers[0].numbers[0]" in err and "'+3531234' is not a valid number" in err
+    assert "customers[0].numbers[1]" in err
+    assert "customers[0].channels" in err
+    assert "Traceback" not in err
+    with database.session() as session:
+        assert session.scalars(select(Customer)).all() == []
+
+
+def test_a_file_that_is_not_yaml_is_refused_plainly(database: Database, tmp_path: Path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("customers: [unclosed\n")
+    result = _sipdesk(database, "import-accounts", str(bad))
+    assert result.returncode == 1 and "is not valid YAML" in result.stderr
+
+
+def test_link_channel_links_a_customer_or_the_staff(database: Database):
+    _sipdesk(database, "import-accounts", str(EXAMPLE))
+    linked = _sipdesk(database, "link-channel", "C0NEWGLOBEX", "GLOBEX-001")
+    assert linked.returncode == 0, linked.stderr
+    staff = _sipdesk(database, "link-channel", "C0STAFF", "--staff")
+    assert staff.returncode == 0, staff.stderr
+    unknown = _sipdesk(database, "link-channel", "C0X", "NOPE-1")
+    assert unknown.returncode == 1 and "No customer 'NOPE-1'" in unknown.stderr
+    with database.session() as session:
+        roles = {c.channel_id: c.role for c in session.scalars(select(ChannelLink))}
+    assert roles["C0NEWGLOBEX"] is ChannelRole.CUSTOMER and roles["C0STAFF"] is ChannelRole.STAFF
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"PORT": "eighty"}, "PORT:"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user", "SIPDESK_TELEPHONY": "asterisk"}, "SIPDESK_TELEPHONY"),
+    ],
+)
+def test_bad_settings_stop_start_up_with_one_message(database: Database, env, expected):  # type: ignore[no-untyped-def]
+    result = _sipdesk(database, "run", env=env)
+    assert result.returncode == 1
+    assert "sipdesk cannot start; fix these settings:" in result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
