@@ -8,6 +8,7 @@ start cost to a few milliseconds since the libraries are already loaded in the p
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import resource
@@ -76,6 +77,11 @@ def run_guarded(limits: Limits, fn: Callable[[], T]) -> T:
 def _child(limits: Limits, fn: Callable[[], object], out: int) -> None:
     code = 0
     try:
+        # A limit hit inside PDFium ends in abort(): keep its C++ message and any inherited
+        # faulthandler dump out of the caller's output; the parent reports the outcome.
+        faulthandler.disable()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
         _limit_address_space(limits.memory_bytes)
         try:
             result: tuple[str, object] = ("ok", fn())

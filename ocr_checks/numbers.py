@@ -224,9 +224,12 @@ def _role(
         return "line"
     if zone == "calls" or (_DATE.search(line_text) and _CLOCK.search(line_text)):
         return "dialled"
-    if zone == "services":
+    # Unlabelled numbers in a summary or the header are the bill's lines; a number with some
+    # other label there ("transferred from ...") is not.
+    unlabelled = not re.search(r"[a-z]", label, re.I)
+    if zone == "services" and unlabelled:
         return "line"
-    if page_no == 1 and not seen_heading and box.top < height * HEADER_FRACTION:
+    if unlabelled and page_no == 1 and not seen_heading and box.top < height * HEADER_FRACTION:
         return "line"
     return "other"
 

@@ -53,6 +53,12 @@ def decide(f: Findings) -> tuple[Verdict, list[str]]:
             f"{f.claimed_number} appears only as a number called in the itemised calls, "
             "not as the line this bill is for."
         )
+    elif any(s.kind == "cover_up" for s in f.tamper):
+        # Overdrawn text interleaves in the text layer, so the number may be there unreadable.
+        reviews.append(
+            f"{f.claimed_number} was not read, but text on the bill was drawn over other text; "
+            "please check by eye."
+        )
     elif unsure_scan:
         reviews.append(
             f"{f.claimed_number} was not found, but the scan is hard to read "
