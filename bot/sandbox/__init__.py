@@ -1,4 +1,12 @@
-"""The local Slack sandbox the demo and tests run the bot against, and Slack's signed driver."""
+"""The local Slack sandbox the demo and tests run the bot against, and Slack's signed driver.
+
+with SlackSandbox() as slack:
+    world = slack.seed_demo_world()
+    client = WebClient(token=slack.bot_token, base_url=slack.api_url)  # the bot's client
+    driver = SlackDriver("http://127.0.0.1:3000", slack.signing_secret, slack)
+    driver.slash_command("/callerid", "", user=world.carol, channel=world.globex_channel)
+    slack.last_view(world.carol)  # what the bot opened
+"""
 
 from bot.sandbox.demo_world import DemoWorld
 from bot.sandbox.driver import Signature, SlackDriver

@@ -161,8 +161,8 @@ def settle_submission(world: World, view_id: str, values: dict[str, Any], ack: A
         view.errors = {}
         world.last_modal[view.user] = view.id
     elif action == "push" and len(stack) < MAX_STACK:
-        pushed = _new_view(world, view.user, check_view(ack.get("view"), kinds=("modal",)), None)
-        pushed.root_view_id = stack[0] if stack else view.id
+        payload = check_view(ack.get("view"), kinds=("modal",))
+        pushed = _new_view(world, view.user, payload, stack[0] if stack else view.id)
         pushed.previous_view_id = view.id
         stack.append(pushed.id)
     else:

@@ -19,7 +19,7 @@ from bot.sandbox.responses import ResponseHooks
 from bot.sandbox.server import SandboxHttpServer
 from bot.sandbox.shapes import connect_file_stub, file_json
 from bot.sandbox.web_api import ALL_SCOPES, WebApi
-from bot.sandbox.world import BotIdentity, Channel, StoredFile, Team, User, Usergroup, World
+from bot.sandbox.world import Channel, StoredFile, Team, User, Usergroup, World
 
 
 @dataclass(frozen=True)
@@ -52,27 +52,11 @@ class SlackSandbox(BotActivity):
     ) -> None:
         self._address = (host, port)
         self.signing_secret = signing_secret or secrets.token_hex(16)
+        home = Team(f"T{secrets.token_hex(5).upper()}", team_name, team_domain)
         self.world = world = World(
-            BotIdentity(
-                user_id="",
-                bot_id="",
-                app_id="",
-                team_id="",
-                token=bot_token or f"xoxb-sandbox-{secrets.token_hex(12)}",
-                name=bot_name,
-            )
-        )
-        team_id = self.add_team(team_name, team_domain)
-        world.bot = BotIdentity(
-            user_id=world.new_id("U"),
-            bot_id=world.new_id("B"),
-            app_id=world.new_id("A"),
-            team_id=team_id,
-            token=world.bot.token,
-            name=bot_name,
-        )
-        world.users[world.bot.user_id] = User(
-            world.bot.user_id, team_id, bot_name, bot_name, is_bot=True
+            team=home,
+            bot_name=bot_name,
+            bot_token=bot_token or f"xoxb-sandbox-{secrets.token_hex(12)}",
         )
         world.scopes = set(ALL_SCOPES)
         world.trigger_ttl = trigger_ttl

@@ -111,8 +111,7 @@ class BotIdentity:
 class World:
     """All of the sandbox's Slack state; callers hold `lock` while they read or change it."""
 
-    def __init__(self, bot: BotIdentity) -> None:
-        self.bot = bot
+    def __init__(self, *, team: Team, bot_name: str, bot_token: str) -> None:
         self.lock = threading.RLock()
         self.base_url = ""
         self.teams: dict[str, Team] = {}
@@ -133,7 +132,20 @@ class World:
         self.response_targets: dict[str, ResponseTarget] = {}
         self.scopes: set[str] = set()
         self._counter = 0
-        self._last_ts = 0.0
+        self._last_micros = 0
+        # The provider's own workspace, with the app installed in it
+        self.teams[team.id] = team
+        self.bot = BotIdentity(
+            user_id=self.new_id("U"),
+            bot_id=self.new_id("B"),
+            app_id=self.new_id("A"),
+            team_id=team.id,
+            token=bot_token,
+            name=bot_name,
+        )
+        self.users[self.bot.user_id] = User(
+            self.bot.user_id, team.id, bot_name, bot_name, is_bot=True
+        )
 
     # -- identifiers ------------------------------------------------------------------------
 
@@ -151,8 +163,8 @@ class World:
     def new_ts(self) -> str:
         """A message timestamp like Slack's ("1700000000.000100"), strictly increasing."""
         with self.lock:
-            self._last_ts = max(round(time.time(), 6), round(self._last_ts + 0.000001, 6))
-            seconds, micros = divmod(round(self._last_ts * 1_000_000), 1_000_000)
+            self._last_micros = max(time.time_ns() // 1000, self._last_micros + 1)
+            seconds, micros = divmod(self._last_micros, 1_000_000)
         return f"{seconds}.{micros:06d}"
 
     @staticmethod

@@ -154,3 +154,34 @@ def test_url_verification_sends_the_challenge(sandbox: SlackSandbox, bot_endpoin
     body = json.loads(bot_endpoint.received[0].body)
     assert body["type"] == "url_verification"
     assert body["challenge"] == "3eZbrw1aBm2rZgRNFdxV"
+
+
+def test_a_submission_answer_may_update_push_or_clear_the_modals(
+    sandbox: SlackSandbox, world: DemoWorld, bot_endpoint: BotEndpoint, client: WebClient
+):
+    def modal(title: str) -> dict[str, object]:
+        return {"type": "modal", "title": {"type": "plain_text", "text": title}, "blocks": []}
+
+    first = client.views_open(trigger_id=sandbox.issue_trigger_id(world.bob), view=modal("One"))
+    view_id = first["view"]["id"]
+    driver = driver_for(bot_endpoint, sandbox)
+
+    def answer_with(ack: dict[str, object]) -> None:
+        bot_endpoint.answer = lambda _: (200, json.dumps(ack).encode())
+        driver.view_submission("plan", {}, user=world.bob, view_id=view_id)
+
+    answer_with({"response_action": "update", "view": modal("Two")})
+    assert sandbox.last_view(world.bob)["title"]["text"] == "Two"
+    answer_with({"response_action": "push", "view": modal("Three")})
+    assert [v["title"]["text"] for v in sandbox.open_modals(world.bob)] == ["Two", "Three"]
+    answer_with({"response_action": "clear"})
+    assert sandbox.open_modals(world.bob) == []
+
+
+def test_opening_the_home_tab_is_an_event_from_the_persons_dm(
+    sandbox: SlackSandbox, world: DemoWorld, bot_endpoint: BotEndpoint
+):
+    driver_for(bot_endpoint, sandbox).app_home_opened(world.alice)
+    event = json.loads(bot_endpoint.received[0].body)["event"]
+    assert (event["type"], event["user"], event["tab"]) == ("app_home_opened", world.alice, "home")
+    assert event["channel"].startswith("D")
