@@ -59,6 +59,14 @@ class HttpServer:
         self._thread.start()
         return self
 
+    def serve_forever_in_foreground(self) -> None:
+        """Block until interrupted while the server thread serves."""
+        try:
+            while self._thread is not None and self._thread.is_alive():
+                self._thread.join(timeout=1)
+        except KeyboardInterrupt:
+            pass
+
     def stop(self) -> None:
         self._server.close()
         if self._thread is not None:

@@ -15,14 +15,12 @@ def main() -> None:
 
 def _register() -> None:
     from bot.cli.admin import import_accounts, link_channel, migrate
+    from bot.cli.check_bill import check_bill
+    from bot.cli.demo import demo
     from bot.cli.serve import run
 
-    for command in (run, migrate, import_accounts, link_channel):
+    for command in (run, demo, migrate, import_accounts, link_channel, check_bill):
         main.add_command(command)
 
 
 _register()
-
-from bot.cli.check_bill import check_bill  # noqa: E402
-
-main.add_command(check_bill)
