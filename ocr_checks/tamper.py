@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import ctypes
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -82,7 +84,7 @@ _STYLE_WORDS = (
 
 def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
     """Every tamper signal found in a PDF's bytes, judged with what was read from it."""
-    if not data.lstrip()[:5].startswith(b"%PDF"):
+    if b"%PDF-" not in data[:1024]:
         return []
     try:
         pdf = pdfium.PdfDocument(data)
@@ -90,14 +92,20 @@ def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
         return []
     try:
         signals = _metadata_signals(pdf.get_metadata_dict())
-        pages = [_read_page(pdf, i) for i in range(len(pdf))]
-        signals += _incremental_update_signals(data, pages)
+        ends = revision_ends(data)
+        final_prints: list[tuple[object, ...]] = []
+        page_signals: list[TamperSignal] = []
         ocr_pages = {p.number: p for p in document.pages if p.source == "ocr"}
-        for page in pages:
-            signals += _invisible_text_signals(page, ocr_pages.get(page.number))
-            signals += _cover_up_signals(page)
-            signals += _font_mismatch_signals(page)
-        return signals
+        for index in range(len(pdf)):
+            with _open_page(pdf, index) as view:
+                page_signals += _invisible_text_signals(view, ocr_pages.get(view.number))
+                page_signals += _cover_up_signals(view)
+                page_signals += _font_mismatch_signals(view)
+                if len(ends) > 1:
+                    final_prints.append(view.fingerprint())
+        if len(ends) > 1:
+            signals += _incremental_update_signals(data, ends, final_prints)
+        return signals + page_signals
     finally:
         pdf.close()
 
@@ -162,25 +170,34 @@ def parse_pdf_date(text: str) -> datetime | None:
 # -- what PDFium sees on a page ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Run:
     """One text object: a run of text in one font, one colour, one render mode."""
 
-    text: str
+    raw: object  # the PDFium text object, valid while its page is open
     box: tuple[float, float, float, float]  # left, bottom, right, top (PDF user space)
     hidden: bool
     family: str | None
     order: int
+    text: str | None = None  # read on demand: most checks never need most runs' text
 
 
-@dataclass(frozen=True)
+@dataclass
 class _PageView:
+    """What one page draws, in drawing order; text read lazily while the page is open."""
+
     number: int
+    textpage: object
     runs: list[_Run]
     shapes: list[tuple[str, tuple[float, float, float, float]]]  # (type, box) of non-text objects
 
+    def text(self, run: _Run) -> str:
+        if run.text is None:
+            run.text = text_of_object(run.raw, self.textpage)
+        return run.text
+
     def fingerprint(self) -> tuple[object, ...]:
-        runs = tuple((r.text, _rounded(r.box), r.hidden) for r in self.runs)
+        runs = tuple((self.text(r), _rounded(r.box), r.hidden) for r in self.runs)
         return runs, tuple((kind, _rounded(box)) for kind, box in self.shapes)
 
 
@@ -188,34 +205,47 @@ def _rounded(box: tuple[float, float, float, float]) -> tuple[int, ...]:
     return tuple(round(v) for v in box)
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int) -> _PageView:
+@contextmanager
+def _open_page(pdf: pdfium.PdfDocument, index: int) -> Iterator[_PageView]:
     page = pdf[index]
     textpage = page.get_textpage()
     try:
         runs: list[_Run] = []
         shapes: list[tuple[str, tuple[float, float, float, float]]] = []
         dark_under: list[tuple[float, float, float, float]] = []
-        fonts: dict[int, str | None] = {}
-        for order, obj in enumerate(page.get_objects(max_depth=4)):
-            kind = obj.type
-            box = _bounds(obj.raw)
+        fonts: dict[int | None, str | None] = {}
+        for order, raw in enumerate(_page_objects(page.raw)):
+            kind = pdfium_c.FPDFPageObj_GetType(raw)
+            box = _bounds(raw)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-                text = text_of_object(obj.raw, textpage.raw)
-                if not text.strip():
-                    continue
-                hidden = _is_hidden(obj.raw, box, dark_under)
-                runs.append(_Run(text, box, hidden, _family(obj.raw, fonts), order))
-            elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
-                continue
-            else:
+                hidden = _is_hidden(raw, box, dark_under)
+                runs.append(_Run(raw, box, hidden, _family(raw, fonts), order))
+            elif kind != pdfium_c.FPDF_PAGEOBJ_FORM:
                 name = "image" if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE else "path"
                 shapes.append((name, box))
-                if name == "image" or _is_dark_fill(obj.raw):
+                if name == "image" or _is_dark_fill(raw):
                     dark_under.append(box)
-        return _PageView(index + 1, runs, shapes)
+        yield _PageView(index + 1, textpage.raw, runs, shapes)
     finally:
         textpage.close()
         page.close()
+
+
+def _page_objects(page: object, depth: int = 4) -> Iterator[object]:
+    """Every object a page draws, in drawing order, into form XObjects ``depth`` deep."""
+    for i in range(pdfium_c.FPDFPage_CountObjects(page)):
+        raw = pdfium_c.FPDFPage_GetObject(page, i)
+        yield raw
+        if depth and pdfium_c.FPDFPageObj_GetType(raw) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            yield from _form_objects(raw, depth - 1)
+
+
+def _form_objects(form: object, depth: int) -> Iterator[object]:
+    for i in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+        raw = pdfium_c.FPDFFormObj_GetObject(form, i)
+        yield raw
+        if depth and pdfium_c.FPDFPageObj_GetType(raw) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            yield from _form_objects(raw, depth - 1)
 
 
 def _bounds(raw: object) -> tuple[float, float, float, float]:
@@ -271,7 +301,7 @@ def _is_hidden(
     return not on_dark
 
 
-def _family(raw: object, cache: dict[int, str | None]) -> str | None:
+def _family(raw: object, cache: dict[int | None, str | None]) -> str | None:
     font = pdfium_c.FPDFTextObj_GetFont(raw)
     key = ctypes.cast(font, ctypes.c_void_p).value or 0
     if key not in cache:
@@ -321,18 +351,19 @@ def revision_ends(data: bytes) -> list[int]:
     return ends
 
 
-def _incremental_update_signals(data: bytes, final: list[_PageView]) -> list[TamperSignal]:
-    ends = revision_ends(data)
-    if len(ends) < 2:
-        return []
-    final_prints = [p.fingerprint() for p in final]
+def _incremental_update_signals(
+    data: bytes, ends: list[int], final_prints: list[tuple[object, ...]]
+) -> list[TamperSignal]:
     for k, end in enumerate(ends[:-1], start=1):
         try:
             earlier = pdfium.PdfDocument(data[:end])
         except pdfium.PdfiumError:
             continue
         try:
-            prints = [_read_page(earlier, i).fingerprint() for i in range(len(earlier))]
+            prints = []
+            for i in range(len(earlier)):
+                with _open_page(earlier, i) as view:
+                    prints.append(view.fingerprint())
         finally:
             earlier.close()
         if prints == final_prints:
@@ -366,18 +397,19 @@ def _invisible_text_signals(view: _PageView, ocr_page: Page | None) -> list[Tamp
     hidden = [r for r in view.runs if r.hidden]
     if not hidden:
         return []
-    seen = [r.text for r in view.runs if not r.hidden]
+    seen = [view.text(r) for r in view.runs if not r.hidden]
     if ocr_page is not None:
         seen += [w.text for w in ocr_page.words]
     seen_words = {t for text in seen for t in _tokens(text)}
     seen_digits = "|".join(re.sub(r"\D", "", text) for text in seen)
     unexplained = []
     for run in hidden:
-        for token in _tokens(run.text):
+        text = view.text(run)
+        for token in _tokens(text):
             digits = re.sub(r"\D", "", token)
             if token in seen_words or (len(digits) >= 3 and digits in seen_digits):
                 continue
-            unexplained.append(run.text.strip())
+            unexplained.append(text.strip())
             break
     if not unexplained:
         return []
@@ -414,15 +446,16 @@ def _cover_up_signals(view: _PageView) -> list[TamperSignal]:
         for over in runs[i + 1 :]:
             if over.box[1] >= under.box[3]:
                 break  # sorted by bottom: no later run reaches down into this one
-            if _squash(over.text) == _squash(under.text):
+            if _overlap_fraction(under.box, over.box) < COVER_FRACTION:
                 continue
-            if _overlap_fraction(under.box, over.box) >= COVER_FRACTION:
-                first, second = sorted((under, over), key=lambda r: r.order)
+            first, second = sorted((under, over), key=lambda r: r.order)
+            old, new = view.text(first).strip(), view.text(second).strip()
+            if old and new and _squash(old) != _squash(new):
                 return [
                     TamperSignal(
                         "cover_up",
-                        f"On page {view.number}, “{second.text.strip()}” is drawn over "
-                        f"“{first.text.strip()}”: the text layer holds both at one place.",
+                        f"On page {view.number}, “{new}” is drawn over “{old}”: "
+                        "the text layer holds both at one place.",
                     )
                 ]
     return []
@@ -437,25 +470,35 @@ def _looks_like_phone_number(text: str) -> bool:
     return digits >= 6 and sum(c.isdigit() or c in "+()-./" for c in compact) >= 0.8 * len(compact)
 
 
-def _same_line(a: _Run, b: _Run) -> bool:
-    height = min(a.box[3] - a.box[1], b.box[3] - b.box[1])
-    return abs(a.box[1] - b.box[1]) <= 0.35 * max(height, 1.0)
+def _lines(runs: list[_Run]) -> list[list[_Run]]:
+    """Runs grouped into lines: bottoms within a third of the text height of the line's first."""
+    lines: list[list[_Run]] = []
+    for run in sorted(runs, key=lambda r: r.box[1]):
+        if lines:
+            head = lines[-1][0]
+            height = max(min(head.box[3] - head.box[1], run.box[3] - run.box[1]), 1.0)
+            if run.box[1] - head.box[1] <= 0.35 * height:
+                lines[-1].append(run)
+                continue
+        lines.append([run])
+    return lines
 
 
 def _font_mismatch_signals(view: _PageView) -> list[TamperSignal]:
     visible = [r for r in view.runs if not r.hidden and r.family]
-    for run in visible:
-        if not _looks_like_phone_number(run.text):
+    for line in _lines(visible):
+        if len(line) < 2:
             continue
-        neighbours = [o for o in visible if o is not run and _same_line(run, o)]
-        families = {o.family for o in neighbours}
-        if neighbours and run.family not in families:
-            others = ", ".join(sorted(f or "" for f in families))
+        families = Counter(r.family for r in line)
+        for run in line:
+            if families[run.family] > 1 or not _looks_like_phone_number(view.text(run)):
+                continue
+            others = ", ".join(sorted(f or "" for f in families if f != run.family))
             return [
                 TamperSignal(
                     "font_mismatch",
-                    f"On page {view.number}, “{run.text.strip()}” is drawn in {run.family}, "
-                    f"a font nothing else on its line uses ({others}).",
+                    f"On page {view.number}, “{view.text(run).strip()}” is drawn in "
+                    f"{run.family}, a font nothing else on its line uses ({others}).",
                 )
             ]
     return []
