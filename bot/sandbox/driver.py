@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 import httpx
 
 from bot.sandbox import payloads
-from bot.sandbox.sandbox import SlackSandbox
+from bot.sandbox.sandbox import CustomerUpload, SlackSandbox
 
 STALE_AFTER_SECONDS = 5 * 60
 
@@ -173,6 +173,28 @@ class SlackDriver:
             headers["X-Slack-Retry-Num"] = str(retry_num)
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         return self.post_json(envelope, headers)
+
+    def say(
+        self, user: str, channel: str, text: str, *, thread_ts: str | None = None
+    ) -> httpx.Response:
+        """A person writes in a channel, and Slack tells the bot."""
+        return self.event(self.sandbox.say(user, channel, text, thread_ts=thread_ts))
+
+    def share_file(
+        self,
+        user: str,
+        channel: str,
+        name: str,
+        content: bytes,
+        mimetype: str | None = None,
+        *,
+        comment: str = "",
+    ) -> CustomerUpload:
+        """A person shares a file; Slack sends the bot its `message` and `file_shared` events."""
+        upload = self.sandbox.upload_file(user, channel, name, content, mimetype, comment=comment)
+        self.event(upload.message_event)
+        self.event(upload.file_shared_event)
+        return upload
 
     def app_home_opened(self, user: str) -> httpx.Response:
         channel = self.sandbox.world.dm_channel(user).id

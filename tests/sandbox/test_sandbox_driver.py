@@ -185,3 +185,15 @@ def test_opening_the_home_tab_is_an_event_from_the_persons_dm(
     event = json.loads(bot_endpoint.received[0].body)["event"]
     assert (event["type"], event["user"], event["tab"]) == ("app_home_opened", world.alice, "home")
     assert event["channel"].startswith("D")
+
+
+def test_a_customer_sharing_a_file_sends_both_events(
+    sandbox: SlackSandbox, world: DemoWorld, bot_endpoint: BotEndpoint
+):
+    upload = driver_for(bot_endpoint, sandbox).share_file(
+        world.carol, world.globex_channel, "bill.jpg", b"\xff\xd8", comment="my bill"
+    )
+    kinds = [json.loads(r.body)["event"]["type"] for r in bot_endpoint.received]
+    assert kinds == ["message", "file_shared"]
+    assert sandbox.history(world.globex_channel)[-1]["text"] == "my bill"
+    assert sandbox.file_content(upload.file_id) == b"\xff\xd8"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 from slack_sdk import WebClient
 
 from bot.sandbox import DemoWorld, SlackSandbox
@@ -173,3 +175,20 @@ def test_every_call_is_recorded_with_its_arguments(
     assert call.args["blocks"] == [SECTION]
     assert call.token == sandbox.bot_token
     assert call.ok
+
+
+def test_many_threads_posting_at_once_each_get_their_own_message(
+    sandbox: SlackSandbox, world: DemoWorld
+):
+    def post_ten(worker: int) -> list[str]:
+        client = WebClient(token=sandbox.bot_token, base_url=sandbox.api_url)
+        return [
+            client.chat_postMessage(channel=world.staff_channel, text=f"{worker}/{n}")["ts"]
+            for n in range(10)
+        ]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        stamps = [ts for batch in pool.map(post_ten, range(8)) for ts in batch]
+    assert len(set(stamps)) == 80
+    assert len(sandbox.messages(world.staff_channel)) == 80
+    assert len(sandbox.calls_to("chat.postMessage")) == 80
