@@ -1,4 +1,4 @@
-"""`examine()` judges a bill as a careful support agent would: pass, review or fail, with reasons."""
+"""`examine()` judges a bill as a careful agent would: pass, review or fail, with reasons."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 
 import pypdfium2 as pdfium
 from billmaker import Call, make_bill
-from PIL import Image
 
 from ocr_checks import Claim, Report, examine
 
