@@ -16,6 +16,7 @@ from handlers.registry import Registry
 from handlers.services import Services
 from store.db import Database
 from store.migrate import is_up_to_date, upgrade
+from telephony import build_platform
 
 if TYPE_CHECKING:
     from bot.sandbox import SlackSandbox
@@ -105,6 +106,17 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
         db=db,
         redis=client,
         redis_prefix=settings.redis_prefix,
+        telephony=build_platform(
+            settings.telephony.value,
+            database=db,
+            sip_domain=settings.sip_domain,
+            registrations_feed=settings.registrations_feed,
+            kamailio_db_url=settings.kamailio_db_url,
+            kamailio_jsonrpc_url=settings.kamailio_jsonrpc_url,
+            kamailio_registrations_source=settings.kamailio_registrations_source.value,
+            kamailio_timezone=settings.kamailio_timezone,
+            timeout=settings.telephony_timeout,
+        ),
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
     )

@@ -21,6 +21,11 @@ class TelephonyKind(StrEnum):
     KAMAILIO = "kamailio"
 
 
+class RegistrationsReader(StrEnum):
+    JSONRPC = "jsonrpc"  # ul.dump over HTTP JSON-RPC
+    LOCATION_TABLE = "location_table"  # usrloc's table (db_mode write-through), for large tables
+
+
 class SettingsError(Exception):
     """Start-up cannot go on; `message` lists every problem, one per line."""
 
@@ -79,6 +84,13 @@ class Settings(BaseSettings):
     )
     kamailio_db_url: str | None = Field(None, validation_alias=_env("KAMAILIO_DB_URL"))
     kamailio_jsonrpc_url: str | None = Field(None, validation_alias=_env("KAMAILIO_JSONRPC_URL"))
+    kamailio_registrations_source: RegistrationsReader = Field(
+        RegistrationsReader.JSONRPC, validation_alias=_env("KAMAILIO_REGISTRATIONS_SOURCE")
+    )
+    kamailio_timezone: str = Field("UTC", validation_alias=_env("KAMAILIO_TIMEZONE"))
+    telephony_timeout: float = Field(
+        5.0, gt=0, le=120, validation_alias=_env("SIPDESK_TELEPHONY_TIMEOUT")
+    )
 
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
 
@@ -121,7 +133,8 @@ class Settings(BaseSettings):
         if self.telephony is TelephonyKind.KAMAILIO:
             if not self.kamailio_db_url:
                 problems.append("KAMAILIO_DB_URL: required with SIPDESK_TELEPHONY=kamailio")
-            if not self.kamailio_jsonrpc_url:
+            jsonrpc = self.kamailio_registrations_source is RegistrationsReader.JSONRPC
+            if jsonrpc and not self.kamailio_jsonrpc_url:
                 problems.append("KAMAILIO_JSONRPC_URL: required with SIPDESK_TELEPHONY=kamailio")
         if problems:
             raise ValueError("\n".join(problems))

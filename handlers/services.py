@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import redis
 
 from store.db import Database
+from telephony import TelephonyPlatform
 
 
 @dataclass(frozen=True)
@@ -14,5 +15,6 @@ class Services:
     db: Database
     redis: redis.Redis
     redis_prefix: str
+    telephony: TelephonyPlatform
     staff_channel: str | None = None
     staff_usergroup: str | None = None

@@ -14,6 +14,7 @@ from bot.slack_app import build_app
 from handlers.registry import Registry
 from handlers.services import Services
 from store.db import Database
+from telephony import build_platform
 
 MANIFEST = Path(__file__).parent.parent / "manifest.yml"
 
@@ -25,7 +26,13 @@ def manifest() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    services = Services(db=Database("sqlite://"), redis=redis.Redis(), redis_prefix="t:")
+    db = Database("sqlite://")
+    services = Services(
+        db=db,
+        redis=redis.Redis(),
+        redis_prefix="t:",
+        telephony=build_platform("builtin", database=db, sip_domain="sip.test"),
+    )
     _, registry = build_app(
         services, token="xoxb-test", signing_secret="s", api_url="http://127.0.0.1:9/api/"
     )
