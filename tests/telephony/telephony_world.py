@@ -65,7 +65,8 @@ class World:
     numbers: tuple[str, ...]
 
 
-def make_customer(database: Database, numbers: tuple[str, ...] = ()) -> World:
+def make_customer(database: Database, numbers: tuple[str, ...] | None = None) -> World:
+    numbers = fresh_numbers() if numbers is None else numbers
     ref = f"ACME-{uuid.uuid4().hex[:8]}"
     with database.session() as session:
         customer = Customer(
@@ -250,7 +251,8 @@ class Harness:
 def fresh_numbers() -> tuple[str, ...]:
     """Two London numbers and one in Washington DC, unique per customer (numbers are unique)."""
     london = [f"+44207{secrets.randbelow(10**7):07d}" for _ in range(2)]
-    return (*sorted(london), f"+1202555{secrets.randbelow(10**4):04d}")
+    washington = f"+1202{200 + secrets.randbelow(800)}{secrets.randbelow(10**4):04d}"
+    return (*sorted(london), washington)
 
 
 def builtin_harness(database: Database, feed_path: Path) -> Harness:
@@ -274,7 +276,7 @@ def builtin_harness(database: Database, feed_path: Path) -> Harness:
         )
         feed_path.write_text(json.dumps(entries))
 
-    return Harness(platform, register_device, make_customer(database, fresh_numbers()))
+    return Harness(platform, register_device, make_customer(database))
 
 
 def kamailio_platform(
@@ -301,7 +303,7 @@ def kamailio_harness(database: Database, server: KamailioServer) -> Harness:
     return Harness(
         kamailio_platform(database, server, source="jsonrpc"),
         register_device,
-        make_customer(database, fresh_numbers()),
+        make_customer(database),
     )
 
 
