@@ -7,13 +7,18 @@ Pure library: imports nothing of sipdesk and nothing of Slack. The one entry poi
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from ocr_checks.claim import Claim
 from ocr_checks.document import Document, TamperSignal
 from ocr_checks.errors import BillError
+from ocr_checks.judge import judge
 from ocr_checks.limits import Limits, run_guarded
-from ocr_checks.numbers import InvalidNumber
+from ocr_checks.numbers import InvalidNumber, parse_claimed
+from ocr_checks.pdf_text import read_bill
 from ocr_checks.report import Report
+
+TamperCheck = Callable[[bytes, Document], list[TamperSignal]]
 
 __all__ = ["BillError", "Claim", "InvalidNumber", "Limits", "Report", "examine"]
 
@@ -25,31 +30,30 @@ def examine(data: bytes, claim: Claim, *, limits: Limits | None = None) -> Repor
     time). Raises `BillError` for a file that cannot be judged and `InvalidNumber` when the
     claimed number is not a phone number in the claim's region.
     """
-    from ocr_checks.judge import judge
-    from ocr_checks.numbers import parse_claimed
-
     limits = limits or Limits()
     started = time.perf_counter()
     parse_claimed(claim.number, claim.region)  # a bad claim is the caller's error, not the file's
     if len(data) > limits.max_bytes:
         raise BillError("too_large", f"{len(data)} bytes > {limits.max_bytes}")
-    report = run_guarded(limits, lambda: judge(_read(data, limits), data, claim))
+    # Everything the child runs is imported here, before the fork: the child then starts warm.
+    tamper_check = _tamper_check()
+    report = run_guarded(limits, lambda: judge(_read(data, limits, tamper_check), data, claim))
     report.elapsed_ms = round((time.perf_counter() - started) * 1000)
     return report
 
 
-def _read(data: bytes, limits: Limits) -> tuple[Document, list[TamperSignal]]:
-    from ocr_checks.pdf_text import read_bill
-
+def _read(
+    data: bytes, limits: Limits, tamper_check: TamperCheck
+) -> tuple[Document, list[TamperSignal]]:
     document = read_bill(data, limits)
-    return document, _tamper_signals(data, document)
+    return document, tamper_check(data, document)
 
 
-def _tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
+def _tamper_check() -> TamperCheck:
     try:
         from ocr_checks.tamper import find_tamper_signals
     except ModuleNotFoundError as e:  # the tamper checks ship separately; absent, none are found
         if e.name != "ocr_checks.tamper":
             raise
-        return []
-    return find_tamper_signals(data, document)
+        return lambda data, document: []
+    return find_tamper_signals
