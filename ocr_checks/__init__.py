@@ -37,16 +37,18 @@ def examine(data: bytes, claim: Claim, *, limits: Limits | None = None) -> Repor
         raise BillError("too_large", f"{len(data)} bytes > {limits.max_bytes}")
     # Everything the child runs is imported here, before the fork: the child then starts warm.
     tamper_check = _tamper_check()
-    report = run_guarded(limits, lambda: judge(_read(data, limits, tamper_check), data, claim))
+    report = run_guarded(limits, _examine_here, data, claim, limits, tamper_check)
     report.elapsed_ms = round((time.perf_counter() - started) * 1000)
     return report
 
 
-def _read(
-    data: bytes, limits: Limits, tamper_check: TamperCheck
-) -> tuple[Document, list[TamperSignal]]:
+def _examine_here(data: bytes, claim: Claim, limits: Limits, tamper_check: TamperCheck) -> Report:
     document = read_bill(data, limits)
-    return document, tamper_check(data, document)
+    return judge((document, tamper_check(data, document)), data, claim)
+
+
+def _no_tamper_check(data: bytes, document: Document) -> list[TamperSignal]:
+    return []
 
 
 def _tamper_check() -> TamperCheck:
@@ -55,5 +57,5 @@ def _tamper_check() -> TamperCheck:
     except ModuleNotFoundError as e:  # the tamper checks ship separately; absent, none are found
         if e.name != "ocr_checks.tamper":
             raise
-        return lambda data, document: []
+        return _no_tamper_check
     return find_tamper_signals

@@ -36,7 +36,7 @@ def render_highlight(data: bytes, report: Report, *, limits: Limits | None = Non
     if report.holder.page == page and report.holder.bbox is not None:
         boxes.append((report.holder.bbox, HOLDER_COLOUR))
     width, height = report.page_sizes[page - 1]
-    return run_guarded(limits, lambda: _draw(data, page, width, height, boxes))
+    return run_guarded(limits, _draw, data, page, width, height, boxes)
 
 
 def write_highlight(data: bytes, report: Report, out: Path) -> bool:

@@ -71,3 +71,10 @@ def test_a_valid_bill_still_reads_under_the_limits() -> None:
     assert (
         examine(make_bill(), CLAIM, limits=Limits(memory_bytes=256 * 1024 * 1024)).verdict == "pass"
     )
+
+
+def test_the_reader_recovers_after_a_hostile_file_and_serves_the_next_bill() -> None:
+    assert error_kind(bomb_pdf(60_000_000), Limits(seconds=0.2)) == "too_large"
+    assert error_kind(b"%PDF-1.7\n" + bytes(range(256)) * 20) == "unreadable"
+    assert examine(make_bill(), CLAIM).verdict == "pass"
+    assert examine(make_bill(), CLAIM).verdict == "pass"  # the same reader, reused
