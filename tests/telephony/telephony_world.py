@@ -94,6 +94,7 @@ def free_port(kind: int) -> int:
 @dataclass(frozen=True)
 class KamailioServer:
     sip_port: int
+    gateway_port: int  # where Kamailio sends calls to numbers that are not our accounts
     jsonrpc_url: str
     db_url: str  # SQLAlchemy URL of Kamailio's own database
     log: Path
@@ -147,6 +148,7 @@ def kamailio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KamailioServe
     run_dir = tmp_path_factory.mktemp("kamailio")
     log = run_dir / "kamailio.log"
     sip_port, http_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_STREAM)
+    gateway_port = free_port(socket.SOCK_DGRAM)
     kam_url = dsn.replace("postgresql://", "postgres://")
     command = [
         binary,
@@ -160,6 +162,7 @@ def kamailio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KamailioServe
         "-A", f"HTTP_LISTEN=tcp:127.0.0.1:{http_port}",
         "-A", f"HTTP_PORT={http_port}",
         "-A", "UL_TIMER=1",  # sweep expired contacts every second
+        "-A", f'PSTN_GATEWAY="sip:127.0.0.1:{gateway_port}"',
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -175,6 +178,7 @@ def kamailio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KamailioServe
         wait_for_jsonrpc(jsonrpc_url, process, log)
         yield KamailioServer(
             sip_port=sip_port,
+            gateway_port=gateway_port,
             jsonrpc_url=jsonrpc_url,
             db_url=dsn.replace("postgresql://", "postgresql+psycopg://"),
             log=log,
@@ -229,6 +233,39 @@ class Phone:
         ]  # fmt: skip
         result = subprocess.run(command, capture_output=True, text=True, timeout=30)
         return RegisterResult(result.returncode, result.stdout + result.stderr)
+
+    def call_pstn(self, username: str, password: str, number: str, tmp: Path) -> str:
+        """INVITE `number` from the account; return the INVITE as the PSTN gateway receives it."""
+        call_id = f"{uuid.uuid4().hex}@127.0.0.1"
+        invite = tmp / "invite.sip"
+        invite.write_text(
+            f"INVITE sip:{number}@{SIP_DOMAIN}:{self.server.sip_port} SIP/2.0\n"
+            f'From: "Desk" <sip:{username}@{SIP_DOMAIN}>;tag={uuid.uuid4().hex[:8]}\n'
+            f"To: <sip:{number}@{SIP_DOMAIN}>\n"
+            f"Call-ID: {call_id}\n"
+            "CSeq: 1 INVITE\n"
+            f"Contact: <sip:{username}@127.0.0.1:5999>\n"
+            "Max-Forwards: 70\n"
+            "Content-Length: 0\n\n"
+        )
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as gateway:
+            gateway.bind(("127.0.0.1", self.server.gateway_port))
+            gateway.settimeout(10)
+            command = [
+                "sipsak", "-vv", "-f", str(invite),
+                "-s", f"sip:{number}@{SIP_DOMAIN}:{self.server.sip_port}",
+                "-u", username, "-a", password,
+            ]  # fmt: skip
+            # The gateway never answers, so sipsak is stopped once the INVITE has arrived.
+            caller = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                while True:
+                    data = gateway.recv(65535).decode(errors="replace")
+                    if call_id in data and data.startswith("INVITE"):
+                        return data
+            finally:
+                caller.kill()
+                caller.wait(timeout=10)
 
 
 @pytest.fixture

@@ -4,9 +4,11 @@ accepts, and what the registrar holds is what sipdesk reports."""
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -208,3 +210,33 @@ def test_a_location_row_past_its_expiry_is_reported_expired_not_up(
     assert contact.expired
     assert contact.source == "192.0.2.10:5060"
     assert not registrations.is_up(account.username)
+
+
+def test_an_outbound_call_shows_the_pstn_caller_id_sipdesk_set(
+    store_db: Database, kamailio: KamailioServer, customer_ref: str, phone: Phone, tmp_path: Path
+) -> None:
+    platform = kamailio_platform(store_db, kamailio, source="jsonrpc")
+    account = platform.create_sip_account(customer_ref, "Reception")
+    platform.set_pstn_caller_id(account.username, "+442079460123")
+
+    invite = phone.call_pstn(account.username, account.password, "+12025550143", tmp_path)
+
+    headers = invite.split("\r\n")
+    assert f'From: "Desk" <sip:+442079460123@{SIP_DOMAIN}>' in "\n".join(headers)
+    assert f"P-Asserted-Identity: <sip:+442079460123@{SIP_DOMAIN}>" in headers
+
+
+def test_an_outbound_call_with_the_caller_id_withheld_is_anonymous(
+    store_db: Database, kamailio: KamailioServer, customer_ref: str, phone: Phone, tmp_path: Path
+) -> None:
+    platform = kamailio_platform(store_db, kamailio, source="jsonrpc")
+    account = platform.create_sip_account(customer_ref, "Reception")
+    platform.set_pstn_caller_id(account.username, None)
+
+    invite = phone.call_pstn(account.username, account.password, "+12025550143", tmp_path)
+
+    headers = invite.split("\r\n")
+    assert re.search(r'^From: "?Anonymous"? <sip:anonymous@anonymous\.invalid>', invite, re.M), (
+        invite
+    )
+    assert "Privacy: id" in headers
