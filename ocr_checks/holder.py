@@ -31,6 +31,9 @@ MATCH_TOKEN = 85.0
 DIFFERENT_TOKEN = 75.0
 INITIAL_SCORE = 80.0  # "M." for "Mary": consistent, but not proof
 MIN_REPORTED = 50.0  # below this the best window is noise, not a name
+# Bills print the holder's name and address in the upper part of the first page; lower down
+# only a labelled name ("Account name: ...") is taken.
+NAME_AREA_FRACTION = 0.5
 
 TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev", "fr"})
 LEGAL_SUFFIXES = frozenset(
@@ -57,6 +60,7 @@ _MULTIWORD_SUFFIXES = (
     "unlimited company",
     "public limited company",
 )
+_MULTIWORD = re.compile(rf"\b({'|'.join(_MULTIWORD_SUFFIXES)})\b")
 _NAME_LABEL = re.compile(r"\b(account (name|holder)|customer name|name)\s*:?\s*$", re.I)
 
 Verdict = Literal["match", "review", "different", "absent"]
@@ -84,14 +88,16 @@ def normalise(name: str) -> list[str]:
     text = text.replace("&", " and ")
     text = re.sub(r"['’`]", "", text)  # O'Brien -> obrien
     text = re.sub(r"[^a-z0-9]+", " ", text)
-    for suffix in _MULTIWORD_SUFFIXES:
-        text = re.sub(rf"\b{suffix}\b", " ", text)
+    text = _MULTIWORD.sub(" ", text)
     return [t for t in text.split() if t not in TITLES and t not in LEGAL_SUFFIXES]
 
 
 def compare(claimed: str, found: str) -> tuple[float, Verdict]:
     """Score and verdict for two names (see the module's thresholds)."""
-    a, b = normalise(claimed), normalise(found)
+    return _compare_tokens(normalise(claimed), normalise(found))
+
+
+def _compare_tokens(a: list[str], b: list[str]) -> tuple[float, Verdict]:
     if not a or not b:
         return 0.0, "absent"
     a_best = [_best(t, b) for t in a]
@@ -110,16 +116,20 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
     A name after a label ("Account name:") is taken as the holder; otherwise every run of
     words on the first page is a candidate and the best-scoring one is the name found.
     """
-    n = len(normalise(claimed))
+    claimed_tokens = normalise(claimed)
+    n = len(claimed_tokens)
     if n == 0 or not document.pages:
         return HolderCheck(None, 0.0, "absent")
     best: tuple[tuple[float, int, int], str, Segment, int, int] | None = None
-    for line in page_lines(document.pages[0]):
+    first = document.pages[0]
+    for line in page_lines(first):
         for si, seg in enumerate(line):
             labelled = si > 0 and _NAME_LABEL.search(line[si - 1].text) is not None
-            for start, end in _windows(seg, n):
+            if not labelled and seg.words[0].top > first.height * NAME_AREA_FRACTION:
+                continue
+            for start, end, tokens in _windows(seg, n):
                 text = seg.text[start:end]
-                score, verdict = compare(claimed, text)
+                score, verdict = _compare_tokens(claimed_tokens, tokens)
                 # A labelled name wins; among equals the longer span ("Acme Widgets Ltd").
                 rank = (score + (1000 if labelled else 0), _RANK[verdict], len(text))
                 if best is None or rank > best[0]:
@@ -127,7 +137,7 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
     if best is None:
         return HolderCheck(None, 0.0, "absent")
     _, text, seg, start, end = best
-    score, verdict = compare(claimed, text)
+    score, verdict = compare(claimed, text)  # on the whole text: multi-word suffixes go too
     if score < MIN_REPORTED and verdict != "different":
         return HolderCheck(None, round(score, 1), "absent")
     return HolderCheck(text.strip(), round(score, 1), verdict, seg.page, seg.span_box(start, end))
@@ -136,17 +146,20 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
 _RANK = {"match": 3, "review": 2, "different": 1, "absent": 0}
 
 
-def _windows(seg: Segment, n: int) -> list[tuple[int, int]]:
-    """Character spans of runs of 1..n+3 whole words (titles and suffixes make names longer)."""
+def _windows(seg: Segment, n: int) -> list[tuple[int, int, list[str]]]:
+    """Runs of 1..n+3 whole words (titles and suffixes make names longer): character span and
+    normalised tokens. Multi-word legal suffixes are dropped by the final comparison's text."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", seg.text)]
     words = words[:14]  # a name is near the start of its segment; long prose is not a name
+    tokens = [normalise(seg.text[a:b]) for a, b in words]
     spans = []
     for i in range(len(words)):
+        run: list[str] = []
         for j in range(i, min(len(words), i + n + 3)):
-            chunk = seg.text[words[i][0] : words[j][1]]
-            if any(ch.isdigit() for ch in chunk):
+            if any(ch.isdigit() for ch in seg.text[words[j][0] : words[j][1]]):
                 break
-            spans.append((words[i][0], words[j][1]))
+            run = run + tokens[j]
+            spans.append((words[i][0], words[j][1], run))
     return spans
 
 

@@ -78,6 +78,14 @@ _COMPILED = [
     for issuer in ISSUERS
 ]
 
+# One pass over each segment finds whether any operator is named there at all.
+_ANY = re.compile(
+    "|".join(
+        rf"(?<![\w.]){p}(?![\w])" for issuer in ISSUERS for p in issuer.patterns + issuer.registered
+    ),
+    re.I,
+)
+
 
 def find_issuer(document: Document, region: str | None = None) -> str | None:
     """The issuing telco's name from the documented list, or None.
@@ -91,6 +99,8 @@ def find_issuer(document: Document, region: str | None = None) -> str | None:
     scores: dict[str, float] = {}
     for line in page_lines(page):
         for seg in line:
+            if not _ANY.search(seg.text):
+                continue
             header = seg.box.top < page.height * HEADER_FRACTION
             for issuer, patterns, registered, header_only in _COMPILED:
                 points = 0.0

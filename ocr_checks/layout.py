@@ -82,7 +82,25 @@ class Segment:
 
 
 def page_lines(page: Page) -> list[list[Segment]]:
-    """The page's lines top to bottom, each a list of segments left to right."""
+    """The page's lines top to bottom, each a list of segments left to right.
+
+    Every rule reads the same lines, so the last pages' layouts are kept (by identity).
+    """
+    cached = _CACHE.get(id(page))
+    if cached is not None and cached[0] is page and cached[1] == len(page.words):
+        return cached[2]
+    lines = _page_lines(page)
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.clear()
+    _CACHE[id(page)] = (page, len(page.words), lines)
+    return lines
+
+
+_CACHE_SIZE = 64
+_CACHE: dict[int, tuple[Page, int, list[list[Segment]]]] = {}
+
+
+def _page_lines(page: Page) -> list[list[Segment]]:
     words = sorted(page.words, key=lambda w: (w.top, w.x0))
     rows: list[list[Word]] = []
     for w in words:
