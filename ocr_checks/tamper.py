@@ -12,7 +12,8 @@ and a sentence for the reviewer:
 - ``incremental_update``: the file holds more than one revision and a later one changes what a
   page shows (its text or its drawing objects). Updates that only add annotations, form fields
   or a signature change no page content and are not flagged; a linearized file's first-page
-  section (its extra ``%%EOF``) is not a revision.
+  section (its extra ``%%EOF``) is not a revision. The first revision that opens on its own is
+  compared with the final file, page by page (text, position and kind of every object).
 - ``invisible_text``: text that is not seen (render mode 3 or 7, or white fill with nothing dark
   drawn beneath it) and that says something the visible page does not (visible text, or our OCR
   of a scanned page). A scanner's invisible OCR layer matching the picture is normal.
@@ -335,7 +336,10 @@ def font_family(base_font: str) -> str:
 # -- incremental updates -----------------------------------------------------------------------
 
 
-_EOF = re.compile(rb"%%EOF[ \t\r\n]*")
+# A revision ends with its cross-reference offset and the end marker; matching both keeps a
+# stray "%%EOF" inside a stream from counting.
+_EOF = re.compile(rb"startxref\s+\d+\s+%%EOF[ \t\r\n]*")
+_EARLIER_REVISIONS_TRIED = 3
 _LINEARIZED_LENGTH = re.compile(rb"/Linearized\b[^>]*?/L\s+(\d+)", re.DOTALL)
 
 
@@ -354,7 +358,10 @@ def revision_ends(data: bytes) -> list[int]:
 def _incremental_update_signals(
     data: bytes, ends: list[int], final_prints: list[tuple[object, ...]]
 ) -> list[TamperSignal]:
-    for k, end in enumerate(ends[:-1], start=1):
+    # The bill as first saved against the file as it is now: intermediate revisions do not
+    # matter, and a file of thousands of revisions costs no more than one of two. When the
+    # first one cannot be opened on its own, the next few are tried.
+    for k, end in enumerate(ends[: min(len(ends) - 1, _EARLIER_REVISIONS_TRIED)], start=1):
         try:
             earlier = pdfium.PdfDocument(data[:end])
         except pdfium.PdfiumError:
@@ -367,7 +374,7 @@ def _incremental_update_signals(
         finally:
             earlier.close()
         if prints == final_prints:
-            continue
+            return []
         changed = [
             str(i + 1)
             for i in range(max(len(prints), len(final_prints)))
@@ -376,8 +383,8 @@ def _incremental_update_signals(
         return [
             TamperSignal(
                 "incremental_update",
-                f"The file was saved again after it was made ({len(ends)} revisions): a later "
-                f"revision changes page {', '.join(changed)} of revision {k}.",
+                f"The file was saved again after it was made ({len(ends)} revisions): "
+                f"page {', '.join(changed)} now differs from revision {k}, as first saved.",
             )
         ]
     return []

@@ -8,8 +8,10 @@ invisible OCR layer, white text on a dark banner, a bold label) is not.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from ocr_checks.document import Document, Page, Word
+from ocr_checks.ocr import mean_confidence, needs_ocr, ocr_image, render_pdf_page
 from ocr_checks.tamper import find_tamper_signals, font_family, parse_pdf_date, revision_ends
 
 TEXT_ONLY = Document(pages=[], source="text")
@@ -152,19 +155,19 @@ def test_a_linearized_bill_edited_afterwards_is_flagged(bill: bytes, tmp_path: P
 # -- invisible and white text ------------------------------------------------------------------
 
 
-def drawn(draw: object) -> bytes:
+def drawn(draw: Callable[[Canvas], None]) -> bytes:
     """A one-page PDF drawn by ``draw(canvas)`` over a plain bill heading."""
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4)
     canvas.setFont("Helvetica", 10)
     canvas.drawString(40, PAGE_H - 60, "eir  Your bill  Acme Widgets Ltd")
     canvas.drawString(40, PAGE_H - 200, "Your phone number: (01) 234 5678")
-    draw(canvas)  # type: ignore[operator]
+    draw(canvas)
     canvas.save()
     return out.getvalue()
 
 
-def hidden_text(text: str, y: float = PAGE_H - 220) -> object:
+def hidden_text(text: str, y: float = PAGE_H - 220) -> Callable[[Canvas], None]:
     def draw(canvas: Canvas) -> None:
         obj = canvas.beginText(40, y)
         obj.setFont("Helvetica", 10)
@@ -208,7 +211,7 @@ def scanned_with_ocr_layer(hidden: str) -> bytes:
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=A4)
     canvas.drawImage(ImageReader(picture), 0, 0, width=A4[0], height=A4[1])
-    hidden_text(hidden, y=PAGE_H - 200)(canvas)  # type: ignore[operator]
+    hidden_text(hidden, y=PAGE_H - 200)(canvas)
     canvas.save()
     return out.getvalue()
 
@@ -271,3 +274,71 @@ def test_font_families_ignore_subset_tags_and_styles() -> None:
     assert font_family("TimesNewRomanPS-ItalicMT") == "timesnewroman"
     assert font_family("Helvetica-Bold") == font_family("Helvetica") == "helvetica"
     assert font_family("Courier") != font_family("Helvetica")
+
+
+def with_appended_info(data: bytes, subject: str) -> bytes:
+    """Append one revision by hand that only replaces the document information dictionary."""
+    root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+    size = int(re.findall(rb"/Size (\d+)", data)[-1])
+    previous = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    body = b"%d 0 obj\n<< /Subject (%s) >>\nendobj\n" % (size, subject.encode())
+    xref = len(data) + len(body)
+    return (
+        data
+        + body
+        + b"xref\n%d 1\n%010d 00000 n \n" % (size, len(data))
+        + b"trailer\n<< /Size %d /Root %s /Info %d 0 R /Prev %d >>\n"
+        % (size + 1, root, size, previous)
+        + b"startxref\n%d\n%%%%EOF\n" % xref
+    )
+
+
+def test_a_file_of_many_appended_revisions_is_judged_on_the_first_against_the_last(
+    bill: bytes,
+) -> None:
+    edited = bill
+    for i in range(6):
+        edited = with_appended_info(edited, f"note {i}")
+    assert len(revision_ends(edited)) == 7
+    assert kinds(edited) == []
+    assert kinds(incrementally(edited, "page")) == ["incremental_update"]
+
+
+# -- a scanner's OCR layer against our own OCR of the picture ----------------------------------
+
+
+def scan_with_layer(bill: bytes, layer: list[str]) -> bytes:
+    """The bill as a picture (200 dpi) with ``layer`` as invisible text where a scanner puts it."""
+    picture = render_pdf_page(bill, 0, 200)
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.drawImage(ImageReader(picture), 0, 0, width=A4[0], height=A4[1])
+    obj = canvas.beginText(40, PAGE_H - 120)
+    obj.setFont("Helvetica", 10)
+    obj.setTextRenderMode(3)
+    for line in layer:
+        obj.textLine(line)
+    canvas.drawText(obj)
+    canvas.save()
+    return out.getvalue()
+
+
+def read_as_scan(data: bytes) -> Document:
+    assert needs_ocr(data, 0)
+    page = ocr_image(render_pdf_page(data, 0, 200), 1, 72 / 200)
+    return Document([page], source="ocr", ocr_confidence=mean_confidence([page]))
+
+
+@pytest.mark.slow
+def test_our_ocr_agrees_with_an_honest_scanner_layer_and_catches_a_changed_one(
+    bill: bytes,
+) -> None:
+    honest = scan_with_layer(
+        bill, ["Acme Widgets Ltd", "Unit 4, Sandyford Business Park", "(01) 234 5678"]
+    )
+    assert kinds(honest, read_as_scan(honest)) == []
+
+    doctored = scan_with_layer(bill, ["Acme Widgets Ltd", "(01) 999 0000"])
+    signals = find_tamper_signals(doctored, read_as_scan(doctored))
+    assert [s.kind for s in signals] == ["invisible_text"]
+    assert "999 0000" in signals[0].detail
