@@ -242,13 +242,14 @@ class _TsvWord:
 
 def _tesseract_words(image: Image.Image) -> list[_TsvWord]:
     """Words Tesseract reads on ``image`` (psm 1: orientation detected), with their boxes."""
-    png = io.BytesIO()
-    image.save(png, format="PNG", compress_level=1)
+    # BMP: no compression to spend time on, and Leptonica reads it from stdin.
+    encoded = io.BytesIO()
+    image.save(encoded, format="BMP")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
         done = subprocess.run(
             ["tesseract", "stdin", "stdout", "--psm", "1", "-l", "eng", "--dpi", "200", "tsv"],
-            input=png.getvalue(),
+            input=encoded.getvalue(),
             capture_output=True,
             env=env,
             timeout=TESSERACT_TIMEOUT_S,
