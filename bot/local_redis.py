@@ -14,6 +14,10 @@ import redis
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
+# The servers this process started, stopped when it exits.
+started: list[subprocess.Popen[bytes]] = []
+
+
 class RedisUnavailable(Exception):
     pass
 
@@ -50,6 +54,7 @@ def connect(url: str, *, start_if_down: bool, workdir: Path) -> redis.Redis:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    started.append(process)
     atexit.register(process.terminate)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
