@@ -17,8 +17,10 @@ and a sentence for the reviewer:
 - ``invisible_text``: text that is not seen (render mode 3 or 7, or white fill with nothing dark
   drawn beneath it) and that says something the visible page does not (visible text, or our OCR
   of a scanned page). A scanner's invisible OCR layer matching the picture is normal.
-- ``cover_up``: two different texts drawn at one place (one text run covering at least half of
-  another): what a filled box over old text with new text on top leaves in the text layer.
+- ``cover_up``: two different texts of like size drawn at one place (one run covering at least
+  half of the other), or text that an opaque filled box drawn after it covers: what a box over
+  old text, with or without new text on top, leaves in the text layer. (Text under a picture
+  drawn after it is treated as a hidden layer instead, as some scanners write it.)
 - ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
   line uses (style variants such as Bold or Italic count as the same family).
 
@@ -35,6 +37,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -177,10 +180,15 @@ class _Run:
 
     raw: object  # the PDFium text object, valid while its page is open
     box: tuple[float, float, float, float]  # left, bottom, right, top (PDF user space)
-    hidden: bool
+    hidden: bool  # invisible render mode, transparent, white on white, or under a picture
     family: str | None
     order: int
+    painted_over: bool = False  # a filled box drawn later covers it
     text: str | None = None  # read on demand: most checks never need most runs' text
+
+    @property
+    def shown(self) -> bool:
+        return not self.hidden and not self.painted_over
 
 
 @dataclass
@@ -214,6 +222,7 @@ def _open_page(pdf: pdfium.PdfDocument, index: int) -> Iterator[_PageView]:
         runs: list[_Run] = []
         shapes: list[tuple[str, tuple[float, float, float, float]]] = []
         dark_under: list[tuple[float, float, float, float]] = []
+        covers: list[tuple[int, str, tuple[float, float, float, float]]] = []
         fonts: dict[int | None, str | None] = {}
         for order, raw in enumerate(_page_objects(page.raw)):
             kind = pdfium_c.FPDFPageObj_GetType(raw)
@@ -221,11 +230,18 @@ def _open_page(pdf: pdfium.PdfDocument, index: int) -> Iterator[_PageView]:
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 hidden = _is_hidden(raw, box, dark_under)
                 runs.append(_Run(raw, box, hidden, _family(raw, fonts), order))
+            elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                shapes.append(("image", box))
+                dark_under.append(box)
+                covers.append((order, "image", box))
             elif kind != pdfium_c.FPDF_PAGEOBJ_FORM:
-                name = "image" if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE else "path"
-                shapes.append((name, box))
-                if name == "image" or _is_dark_fill(raw):
+                shapes.append(("path", box))
+                colour = _path_fill(raw)
+                if colour is not None and colour[3] > 0 and min(colour[:3]) < _WHITE:
                     dark_under.append(box)
+                if colour is not None and colour[3] == 255:
+                    covers.append((order, "box", box))
+        _mark_covered(runs, covers)
         yield _PageView(index + 1, textpage.raw, runs, shapes)
     finally:
         textpage.close()
@@ -272,14 +288,37 @@ def _fill(raw: object) -> tuple[int, int, int, int] | None:
     return (r.value, g.value, b.value, a.value) if ok else None
 
 
-def _is_dark_fill(raw: object) -> bool:
+def _path_fill(raw: object) -> tuple[int, int, int, int] | None:
+    """The fill colour of a filled path, None for a path that is only stroked."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
     if not pdfium_c.FPDFPath_GetDrawMode(raw, ctypes.byref(fill_mode), ctypes.byref(stroke)):
-        return False
-    colour = _fill(raw)
-    if fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE or colour is None:
-        return False
-    return colour[3] > 0 and min(colour[:3]) < _WHITE
+        return None
+    if fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
+        return None
+    return _fill(raw)
+
+
+def _mark_covered(
+    runs: list[_Run], covers: list[tuple[int, str, tuple[float, float, float, float]]]
+) -> None:
+    """Mark text that an opaque box or picture drawn after it covers (mostly) from view."""
+    if not runs or not covers:
+        return
+    boxes = np.array([r.box for r in runs], dtype=np.float64)
+    orders = np.array([r.order for r in runs])
+    areas = np.maximum((boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]), 1e-6)
+    for order, kind, (left, bottom, right, top) in covers:
+        width = np.minimum(boxes[:, 2], right) - np.maximum(boxes[:, 0], left)
+        height = np.minimum(boxes[:, 3], top) - np.maximum(boxes[:, 1], bottom)
+        covered = (orders < order) & (
+            np.clip(width, 0, None) * np.clip(height, 0, None) >= 0.8 * areas
+        )
+        for i in np.flatnonzero(covered):
+            # Under a picture it is a hidden layer (a scan's OCR text); under a box, painted out.
+            if kind == "image":
+                runs[i].hidden = True
+            else:
+                runs[i].painted_over = True
 
 
 def _is_hidden(
@@ -404,7 +443,7 @@ def _invisible_text_signals(view: _PageView, ocr_page: Page | None) -> list[Tamp
     hidden = [r for r in view.runs if r.hidden]
     if not hidden:
         return []
-    seen = [view.text(r) for r in view.runs if not r.hidden]
+    seen = [view.text(r) for r in view.runs if r.shown]
     if ocr_page is not None:
         seen += [w.text for w in ocr_page.words]
     seen_words = {t for text in seen for t in _tokens(text)}
@@ -448,11 +487,14 @@ def _squash(text: str) -> str:
 
 
 def _cover_up_signals(view: _PageView) -> list[TamperSignal]:
+    """Two different texts at one place, or text painted out by a box drawn after it."""
     runs = sorted((r for r in view.runs if not r.hidden), key=lambda r: r.box[1])
     for i, under in enumerate(runs):
         for over in runs[i + 1 :]:
             if over.box[1] >= under.box[3]:
                 break  # sorted by bottom: no later run reaches down into this one
+            if not _similar_size(under, over):
+                continue  # a "PAID" stamp across a line is not an edit of it
             if _overlap_fraction(under.box, over.box) < COVER_FRACTION:
                 continue
             first, second = sorted((under, over), key=lambda r: r.order)
@@ -465,7 +507,21 @@ def _cover_up_signals(view: _PageView) -> list[TamperSignal]:
                         "the text layer holds both at one place.",
                     )
                 ]
+    for run in view.runs:
+        if run.painted_over and not run.hidden and view.text(run).strip():
+            return [
+                TamperSignal(
+                    "cover_up",
+                    f"On page {view.number}, “{view.text(run).strip()}” is painted over by a "
+                    "filled box drawn after it.",
+                )
+            ]
     return []
+
+
+def _similar_size(a: _Run, b: _Run) -> bool:
+    ha, hb = a.box[3] - a.box[1], b.box[3] - b.box[1]
+    return max(ha, hb) <= 1.5 * max(min(ha, hb), 0.1)
 
 
 # -- fonts -------------------------------------------------------------------------------------
@@ -492,7 +548,7 @@ def _lines(runs: list[_Run]) -> list[list[_Run]]:
 
 
 def _font_mismatch_signals(view: _PageView) -> list[TamperSignal]:
-    visible = [r for r in view.runs if not r.hidden and r.family]
+    visible = [r for r in view.runs if r.shown and r.family]
     for line in _lines(visible):
         if len(line) < 2:
             continue

@@ -252,6 +252,59 @@ def test_text_drawn_twice_in_one_place_for_a_bold_look_is_not_a_cover_up() -> No
     assert kinds(drawn(fake_bold)) == []
 
 
+def test_a_number_whited_out_with_nothing_drawn_on_top_is_flagged() -> None:
+    def white_out(canvas: Canvas) -> None:
+        canvas.drawString(40, PAGE_H - 240, "Other line: (01) 999 0000")
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.rect(38, PAGE_H - 243, 160, 13, stroke=0, fill=1)
+
+    signals = find_tamper_signals(drawn(white_out), TEXT_ONLY)
+    assert [s.kind for s in signals] == ["cover_up"]
+    assert "painted over" in signals[0].detail and "999 0000" in signals[0].detail
+
+
+def test_a_new_number_drawn_a_little_aside_of_the_whited_out_one_is_flagged() -> None:
+    def aside(canvas: Canvas) -> None:
+        canvas.drawString(200, PAGE_H - 240, "(01) 999 0000")
+        canvas.setFillColorRGB(1, 1, 1)
+        canvas.rect(198, PAGE_H - 243, 70, 13, stroke=0, fill=1)
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.drawString(240, PAGE_H - 240, "(01) 234 5678")
+
+    assert kinds(drawn(aside)) == ["cover_up"]
+
+
+def test_a_paid_stamp_across_a_line_and_shading_under_text_are_not_cover_ups() -> None:
+    def stamped(canvas: Canvas) -> None:
+        canvas.setFillColorRGB(0.9, 0.9, 0.9)
+        canvas.rect(38, PAGE_H - 283, 300, 13, stroke=0, fill=1)  # row shading, drawn first
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.drawString(40, PAGE_H - 280, "Total due EUR 32.56")
+        canvas.setFillColorRGB(0.8, 0, 0)
+        canvas.setFont("Helvetica-Bold", 40)
+        canvas.drawString(30, PAGE_H - 295, "PAID")
+
+    assert kinds(drawn(stamped)) == []
+
+
+def under_picture(text: str) -> bytes:
+    """A scan whose text layer is ordinary text drawn first and hidden under the picture."""
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=A4)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(40, PAGE_H - 200, text)
+    picture = Image.new("L", (1240, 1754), 255)
+    canvas.drawImage(ImageReader(picture), 0, 0, width=A4[0], height=A4[1])
+    canvas.save()
+    return out.getvalue()
+
+
+def test_a_text_layer_under_the_picture_is_judged_like_an_invisible_one() -> None:
+    ours = ocr_reading("Your", "phone", "number:", "(01)", "234", "5678")
+    assert kinds(under_picture("Your phone number: (01) 234 5678"), ours) == []
+    assert kinds(under_picture("Your phone number: (01) 999 0000"), ours) == ["invisible_text"]
+
+
 # -- fonts -------------------------------------------------------------------------------------
 
 
