@@ -21,7 +21,8 @@ import psycopg
 import pytest
 
 from store.db import Database
-from store.models import Base, Customer, PhoneNumber
+from store.migrate import upgrade
+from store.models import Customer, PhoneNumber
 from telephony.builtin import BuiltinPlatform
 from telephony.feed import RegistrationsFeed
 from telephony.kamailio.adapter import KamailioPlatform
@@ -52,11 +53,9 @@ def missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def store_db(postgres_url: str) -> Iterator[Database]:
-    database = Database(postgres_url)
-    Base.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
+def store_db(migrated_postgres: Database) -> Database:
+    """sipdesk's PostgreSQL database, its schema made by the Alembic migrations."""
+    return migrated_postgres
 
 
 @dataclass(frozen=True)
@@ -358,7 +357,7 @@ def harness(
         yield builtin_harness(store_db, tmp_path / "registrations.json")
     elif request.param == "builtin-sqlite":
         database = Database(f"sqlite:///{tmp_path / 'sipdesk.db'}")
-        Base.metadata.create_all(database.engine)
+        upgrade(database)
         yield builtin_harness(database, tmp_path / "registrations.json")
         database.dispose()
     else:
