@@ -14,7 +14,8 @@ Public API (part A calls these):
 - ``ocr_image_upright(image, page_number, scale) -> OcrReading``: the same, and the upright image
   the boxes refer to (for drawing highlights), with its own points-per-pixel.
 - ``prepare_photo(image) -> PIL.Image.Image`` and ``photo_scale(image) -> float``: for JPEG/PNG
-  uploads: EXIF orientation applied, greyscale, capped at ``WORK_LONG_SIDE`` pixels. A photo has no
+  uploads: EXIF orientation applied, greyscale, capped at ``WORK_LONG_SIDE`` pixels, uneven
+  light divided out (``even_out_light``). A photo has no
   physical size, so ``photo_scale`` assumes its long side spans the long side of an A4 page
   (842 pt); that keeps font sizes and distances in the same range as a PDF bill's.
 - ``ocr_photo(image, page_number=1) -> Page``: prepare_photo + ocr_image with photo_scale.
@@ -22,7 +23,8 @@ Public API (part A calls these):
 
 How a page is read: the image is brought to a working size (long side at most ``WORK_LONG_SIDE``,
 about 200 dpi for A4: Tesseract is as accurate there as at 300 dpi and a third faster), a small
-skew is measured on a thumbnail by projection profiles and removed, then one Tesseract run with
+skew is measured on a thumbnail by projection profiles of local ink (clear of a dark desk or
+shade around a photographed page) and removed, then one Tesseract run with
 ``--psm 1`` (page segmentation *with* orientation and script detection, the OSD model of
 tesseract-ocr-osd) reads the page whatever its quarter-turn rotation. The rotation Tesseract found
 is recovered from the direction in which the words of each line advance, and boxes are turned
@@ -43,7 +45,7 @@ from dataclasses import dataclass
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from ocr_checks.document import Page, Word
 
@@ -127,9 +129,21 @@ def text_of_object(text_obj: object, textpage: object) -> str:
 
 
 def prepare_photo(image: Image.Image) -> Image.Image:
-    """A photo made ready for OCR: EXIF orientation applied, greyscale, long side capped."""
+    """A photo made ready for OCR: EXIF orientation applied, greyscale, long side capped, and
+    uneven light evened out."""
     upright = ImageOps.exif_transpose(image) or image
-    return _working_size(upright.convert("L"))[0]
+    return even_out_light(_working_size(upright.convert("L"))[0])
+
+
+def even_out_light(image: Image.Image) -> Image.Image:
+    """Divide out the paper's brightness so shade across a photographed page does not read as
+    ink. The paper is estimated on a small copy (the brightest nearby pixels, smoothed)."""
+    small = image.resize((max(1, image.width // 16), max(1, image.height // 16)))
+    paper = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.BoxBlur(2))
+    paper = paper.resize(image.size, Image.Resampling.BILINEAR)
+    pixels = np.asarray(image, dtype=np.float32)
+    light = np.maximum(np.asarray(paper, dtype=np.float32), 1.0)
+    return Image.fromarray(np.clip(pixels / light * 255.0, 0, 255).astype(np.uint8))
 
 
 def photo_scale(image: Image.Image) -> float:
@@ -211,16 +225,23 @@ def estimate_skew(image: Image.Image) -> float:
     """
     thumb = image.copy()
     thumb.thumbnail((_THUMB_LONG_SIDE, _THUMB_LONG_SIDE))
-    pixels = np.asarray(thumb, dtype=np.uint8)
-    threshold = min(160, int(pixels.mean()) - 30) if pixels.size else 128
-    ink = Image.fromarray(((pixels < threshold) * 255).astype(np.uint8))
-    if not np.asarray(ink).any():
+    # Ink is what is clearly darker than its surroundings: a dark table around a photographed
+    # page, or light falling off across it, is not.
+    pixels = np.asarray(thumb, dtype=np.int16)
+    surroundings = np.asarray(thumb.filter(ImageFilter.BoxBlur(6)), dtype=np.int16)
+    marks = (pixels < surroundings - 25).astype(np.uint8) * 255
+    if not marks.any():
         return 0.0
+    ink = Image.fromarray(marks)
 
     def sharpness(angle: float) -> float:
         turned = np.asarray(ink.rotate(angle, resample=Image.Resampling.NEAREST), dtype=np.float32)
+        # Clipped at the 98th percentile so a few long ruled lines or page edges, which may
+        # not share the text's angle, cannot outweigh hundreds of text lines.
         rows = turned.sum(axis=1)
         cols = turned.sum(axis=0)
+        rows = np.minimum(rows, np.percentile(rows, 98))
+        cols = np.minimum(cols, np.percentile(cols, 98))
         return float(max(np.var(np.diff(rows)), np.var(np.diff(cols))))
 
     coarse = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 0.01, 0.5)

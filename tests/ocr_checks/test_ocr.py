@@ -133,6 +133,25 @@ def test_a_phone_photo_is_turned_by_its_exif_orientation_and_read(bill: bytes) -
     assert max(page.width, page.height) == pytest.approx(842, abs=1)
 
 
+def test_a_photo_of_a_bill_askew_on_a_dark_desk_in_uneven_light_is_read(bill: bytes) -> None:
+    page = render_pdf_page(bill, 0, 250)
+    desk = Image.new("L", (page.width + 600, page.height + 500), 70)
+    desk.paste(page, (300, 250))
+    desk = desk.rotate(4, resample=Image.Resampling.BILINEAR, fillcolor=70)
+    light = 0.65 + 0.35 * np.linspace(0, 1, desk.width)[None, :]  # darker on the left
+    pixels = np.asarray(desk, np.float32) * light
+    pixels += np.random.default_rng(1).normal(0, 10, pixels.shape)
+    shot = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).convert("RGB")
+    jpeg = io.BytesIO()
+    shot.save(jpeg, format="JPEG", quality=80)
+
+    photo = Image.open(io.BytesIO(jpeg.getvalue()))
+    reading = ocr_image_upright(prepare_photo(photo), 1, 1.0)
+    assert reading.skew == pytest.approx(-4.0, abs=0.3)
+    words = [w.text for w in reading.page.words]
+    assert {"Acme", "Widgets", "(01)", "234", "5678", "12/03/2026"} <= set(words)
+
+
 def test_a_large_photo_is_shrunk_to_a_working_size_before_reading(bill: bytes) -> None:
     huge = scan_of(bill, dpi=400)  # 3308 x 4677 pixels, like a modern phone camera
     png = io.BytesIO()
