@@ -132,7 +132,26 @@ def prepare_photo(image: Image.Image) -> Image.Image:
     """A photo made ready for OCR: EXIF orientation applied, greyscale, long side capped, and
     uneven light evened out."""
     upright = ImageOps.exif_transpose(image) or image
-    return even_out_light(_working_size(upright.convert("L"))[0])
+    return even_out_light(_working_size(greyscale(upright))[0])
+
+
+def greyscale(image: Image.Image) -> Image.Image:
+    """8-bit grey on white, whatever the file held: transparency is laid on white paper (a
+    screenshot's clear background would otherwise turn black) and 16-bit or float samples are
+    scaled down rather than clipped."""
+    if image.mode == "L":
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        samples = np.asarray(image, dtype=np.float64)
+        top = 65535.0 if image.mode.startswith("I;16") else max(float(samples.max()), 1.0)
+        if image.mode == "I" and top <= 255:
+            top = 255.0
+        return Image.fromarray(np.clip(samples / top * 255.0, 0, 255).astype(np.uint8))
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("L")
+    return image.convert("L")
 
 
 def even_out_light(image: Image.Image) -> Image.Image:
@@ -164,7 +183,7 @@ def ocr_image(image: Image.Image, page_number: int, scale: float) -> Page:
 
 def ocr_image_upright(image: Image.Image, page_number: int, scale: float) -> OcrReading:
     """OCR one page image and return the Page with the upright image its boxes refer to."""
-    work, factor = _working_size(image.convert("L"))
+    work, factor = _working_size(greyscale(image))
     work_scale = scale / factor
     skew = estimate_skew(work)
     if abs(skew) >= 0.2:

@@ -165,6 +165,30 @@ def test_a_large_photo_is_shrunk_to_a_working_size_before_reading(bill: bytes) -
     assert "5678" in {w.text for w in page.words}
 
 
+def test_a_screenshot_with_a_clear_background_and_a_16_bit_scan_are_read_on_white(
+    bill: bytes,
+) -> None:
+    ink = np.asarray(render_pdf_page(bill, 0, SCAN_DPI))
+    # Black glyphs on a fully transparent background: colour channels all zero.
+    rgba = np.zeros((*ink.shape, 4), np.uint8)
+    rgba[..., 3] = 255 - ink
+    screenshot = Image.fromarray(rgba, mode="RGBA")
+    deep = Image.fromarray(ink.astype(np.uint16) * 257)  # 16-bit grey, as some scanners save
+    assert deep.mode.startswith("I;16")
+
+    for image in (screenshot, deep):
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        page = ocr_photo(Image.open(io.BytesIO(png.getvalue())))
+        assert {"Acme", "Widgets", "5678"} <= {w.text for w in page.words}
+
+
+def test_a_blank_page_reads_as_no_words() -> None:
+    page = ocr_image(Image.new("L", (1654, 2339), 255), 1, 72 / SCAN_DPI)
+    assert page.words == []
+    assert page.width == pytest.approx(595.4, abs=0.5)
+
+
 def test_a_bill_with_a_text_layer_needs_no_ocr_and_one_with_only_invisible_text_does(
     bill: bytes,
 ) -> None:
