@@ -14,9 +14,10 @@ and a sentence for the reviewer:
   or a signature change no page content and are not flagged; a linearized file's first-page
   section (its extra ``%%EOF``) is not a revision. The first revision that opens on its own is
   compared with the final file, page by page (text, position and kind of every object).
-- ``invisible_text``: text that is not seen (render mode 3 or 7, or white fill with nothing dark
-  drawn beneath it) and that says something the visible page does not (visible text, or our OCR
-  of a scanned page). A scanner's invisible OCR layer matching the picture is normal.
+- ``invisible_text``: text that is not seen (render mode 3 or 7, fully transparent, white fill
+  with nothing dark drawn beneath it, or under a picture drawn after it) and that says
+  something the visible page does not (its visible text, or our OCR of a scanned page). A
+  scanner's invisible OCR layer matching the picture is normal.
 - ``cover_up``: two different texts of like size drawn at one place (one run covering at least
   half of the other), or text that an opaque filled box drawn after it covers: what a box over
   old text, with or without new text on top, leaves in the text layer. (Text under a picture
@@ -24,7 +25,9 @@ and a sentence for the reviewer:
 - ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
   line uses (style variants such as Bold or Italic count as the same family).
 
-Scans and photos have no text layer to inspect; for non-PDF data only nothing is returned.
+Photos (JPEG/PNG) have no file structure to inspect: nothing is returned for them. Image-only
+PDFs still get the metadata and revision checks. Cost: a few milliseconds per page, all in
+PDFium; a run's text is only read when a check needs it.
 """
 
 from __future__ import annotations
