@@ -152,6 +152,7 @@ def make_bill(
         t.setFont("Helvetica", 10)
         t.setTextRenderMode(3)
         t.textOut(invisible_text)
+        t.setTextRenderMode(0)  # the mode outlives the text object: only this text is hidden
         c.drawText(t)
     if white_text is not None:
         c.setFillColorRGB(1, 1, 1)
