@@ -3,7 +3,6 @@ sandbox; prints what each person would see, like a screenshot of the channels.""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +72,7 @@ def play(stage: Stage, out: Print) -> None:
 
     out(f"{stage.names[w.alice]} opens the sipdesk Home tab")
     slack.app_home_opened(w.alice)
-    home = _wait(lambda: stage.sandbox.home_of(w.alice))
+    home = stage.sandbox.eventually(lambda: stage.sandbox.home_of(w.alice))
     out(_indent(_render_blocks(home["blocks"] if home else [])))
 
     out("a forger posts /sip help with a bad signature")
@@ -126,13 +125,3 @@ def _render_blocks(blocks: list[dict[str, Any]]) -> str:
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line for line in text.splitlines()) + "\n"
-
-
-def _wait(probe: Callable[[], Any], seconds: float = 10.0) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.05)
-    return probe()

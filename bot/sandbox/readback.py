@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from bot.sandbox.responses import RecordedResponse, ResponseHooks
 from bot.sandbox.shapes import view_json
 from bot.sandbox.web_api import RecordedCall, WebApi
 from bot.sandbox.world import Channel, User, World
+
+T = TypeVar("T")
 
 
 class BotActivity:
@@ -16,6 +20,20 @@ class BotActivity:
     world: World
     api: WebApi
     hooks: ResponseHooks
+
+    @staticmethod
+    def eventually(probe: Callable[[], T], seconds: float = 10.0) -> T:
+        """The first truthy answer of `probe` within `seconds` (else its last answer).
+
+        The bot acks first and calls the Web API after, so what it does shows up a little later.
+        """
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = probe()
+            if found:
+                return found
+            time.sleep(0.02)
+        return probe()
 
     @property
     def calls(self) -> list[RecordedCall]:

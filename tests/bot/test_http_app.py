@@ -10,16 +10,6 @@ from running import RunningBot
 from bot.sandbox import Signature
 
 
-def _wait_for(predicate, timeout: float = 10.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    return predicate()
-
-
 def test_a_customer_asks_for_help_and_gets_the_commands(running_bot: RunningBot):
     w = running_bot.world
     answer = running_bot.slack.slash_command("/sip", "help", user=w.carol, channel=w.globex_channel)
@@ -56,7 +46,7 @@ def test_an_unsigned_request_is_refused_with_401_and_has_no_effect(running_bot: 
 def test_staff_open_the_home_tab_and_see_the_desk(running_bot: RunningBot):
     w = running_bot.world
     assert running_bot.slack.app_home_opened(w.alice).status_code == 200
-    home = _wait_for(lambda: running_bot.sandbox.home_of(w.alice))
+    home = running_bot.sandbox.eventually(lambda: running_bot.sandbox.home_of(w.alice))
     assert home is not None
     assert "Open requests: 0" in str(home["blocks"])
 
@@ -75,7 +65,7 @@ def test_a_retried_event_is_handled_once(running_bot: RunningBot):
         event, event_id="Ev0RETRY1", retry_num=1, retry_reason="http_timeout"
     )
     assert first.status_code == retry.status_code == 200
-    _wait_for(lambda: running_bot.sandbox.calls_to("views.publish"))
+    running_bot.sandbox.eventually(lambda: running_bot.sandbox.calls_to("views.publish"))
     time.sleep(0.3)
     assert len(running_bot.sandbox.calls_to("views.publish")) == 1
 
