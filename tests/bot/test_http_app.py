@@ -8,6 +8,7 @@ import httpx
 from running import RunningBot
 
 from bot.sandbox import Signature
+from store.errors import UserFacingError
 
 
 def test_a_customer_asks_for_help_and_gets_the_commands(running_bot: RunningBot):
@@ -85,3 +86,40 @@ def test_health_says_degraded_when_redis_is_gone(running_bot: RunningBot):
     assert health.json()["status"] == "degraded"
     assert health.json()["redis"].startswith("down")
     assert health.json()["database"] == "ok"
+
+
+def test_slack_url_verification_is_answered_with_the_challenge(running_bot: RunningBot):
+    answer = running_bot.slack.url_verification(
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    )
+    assert answer.status_code == 200
+    assert "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in answer.text
+
+
+def test_a_known_error_reaches_the_person_as_its_sentence(running_bot: RunningBot):
+    def refuse(ack, command):  # type: ignore[no-untyped-def]
+        ack()
+        raise UserFacingError("+44 20 7946 0999 is not a number on your account.")
+
+    running_bot.runtime.app.command("/boom")(refuse)
+    w = running_bot.world
+    running_bot.slack.slash_command("/boom", "", user=w.carol, channel=w.globex_channel)
+    said = running_bot.sandbox.eventually(lambda: running_bot.sandbox.responses)
+    assert [r.body["text"] for r in said] == [
+        ":warning: +44 20 7946 0999 is not a number on your account."
+    ]
+    assert said[0].response_type == "ephemeral"
+
+
+def test_an_unexpected_error_is_an_apology_not_a_traceback(running_bot: RunningBot):
+    def crash(ack, command):  # type: ignore[no-untyped-def]
+        ack()
+        raise RuntimeError("connection pool exhausted at 0x7f3a")
+
+    running_bot.runtime.app.command("/crash")(crash)
+    w = running_bot.world
+    running_bot.slack.slash_command("/crash", "", user=w.carol, channel=w.globex_channel)
+    said = running_bot.sandbox.eventually(lambda: running_bot.sandbox.responses)
+    assert len(said) == 1
+    assert "Sorry, something went wrong on our side" in said[0].body["text"]
+    assert "0x7f3a" not in said[0].body["text"]
