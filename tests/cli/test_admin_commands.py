@@ -6,8 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import select
 
@@ -117,4 +119,27 @@ def test_bad_settings_stop_start_up_with_one_message(database: Database, env, ex
     assert result.returncode == 1
     assert "sipdesk cannot start; fix these settings:" in result.stderr
     assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_run_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: str):
+    name = f"sipdesk_lag_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        base = postgres_admin_dsn.rsplit("/", 1)[0].replace(
+            "postgresql://", "postgresql+psycopg://"
+        )
+        result = _sipdesk(Database(f"{base}/{name}"), "run")
+        assert result.returncode == 1
+        assert "The database schema is behind this release: run `sipdesk migrate`." in result.stderr
+    finally:
+        with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_run_says_plainly_when_the_database_does_not_answer():
+    result = _sipdesk(Database("postgresql+psycopg://postgres@127.0.0.1:1/none"), "run")
+    assert result.returncode == 1
+    assert "Cannot open the database" in result.stderr
     assert "Traceback" not in result.stderr
