@@ -10,6 +10,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -24,7 +26,14 @@ class RedisUnavailable(Exception):
 
 def connect(url: str, *, start_if_down: bool, workdir: Path) -> redis.Redis:
     """A client that answers PING; starts a private redis-server for a loopback URL if allowed."""
-    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=10)
+    # redis-py retries ten times by default (seconds in all): too long for a listener that must
+    # ack within Slack's 3 seconds. Fail fast instead; callers decide what an outage means.
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=1,
+        socket_timeout=5,
+        retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries=2),
+    )
     if _answers(client):
         return client
     parsed = urlparse(url)

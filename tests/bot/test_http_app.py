@@ -80,7 +80,8 @@ def test_health_reports_database_and_redis(running_bot: RunningBot):
 def test_health_says_degraded_when_redis_is_gone(running_bot: RunningBot):
     import redis
 
-    running_bot.runtime.redis = redis.Redis(port=1, socket_connect_timeout=0.5)  # nothing there
+    client = running_bot.runtime.redis
+    client.connection_pool = redis.ConnectionPool(port=1, retry=client.get_retry())  # nothing there
     health = httpx.get(f"{running_bot.url}/healthz")
     assert health.status_code == 503
     assert health.json()["status"] == "degraded"
@@ -123,3 +124,16 @@ def test_an_unexpected_error_is_an_apology_not_a_traceback(running_bot: RunningB
     assert len(said) == 1
     assert "Sorry, something went wrong on our side" in said[0].body["text"]
     assert "0x7f3a" not in said[0].body["text"]
+
+
+def test_with_redis_down_customers_still_get_answers_in_time(running_bot: RunningBot):
+    import redis
+
+    client = running_bot.runtime.services.redis
+    client.connection_pool = redis.ConnectionPool(
+        port=1, socket_connect_timeout=0.5, retry=client.get_retry()
+    )
+    w = running_bot.world
+    answer = running_bot.slack.slash_command("/sip", "help", user=w.carol, channel=w.globex_channel)
+    assert answer.status_code == 200
+    assert "/sip help" in answer.json()["text"]
