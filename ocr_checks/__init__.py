@@ -7,18 +7,15 @@ Pure library: imports nothing of sipdesk and nothing of Slack. The one entry poi
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from ocr_checks.claim import Claim
-from ocr_checks.document import Document, TamperSignal
 from ocr_checks.errors import BillError
 from ocr_checks.judge import judge
 from ocr_checks.limits import Limits, run_guarded
 from ocr_checks.numbers import InvalidNumber, parse_claimed
 from ocr_checks.pdf_text import read_bill
 from ocr_checks.report import Report
-
-TamperCheck = Callable[[bytes, Document], list[TamperSignal]]
+from ocr_checks.tamper import find_tamper_signals
 
 __all__ = ["BillError", "Claim", "InvalidNumber", "Limits", "Report", "examine"]
 
@@ -35,27 +32,11 @@ def examine(data: bytes, claim: Claim, *, limits: Limits | None = None) -> Repor
     parse_claimed(claim.number, claim.region)  # a bad claim is the caller's error, not the file's
     if len(data) > limits.max_bytes:
         raise BillError("too_large", f"{len(data)} bytes > {limits.max_bytes}")
-    # Everything the child runs is imported here, before the fork: the child then starts warm.
-    tamper_check = _tamper_check()
-    report = run_guarded(limits, _examine_here, data, claim, limits, tamper_check)
+    report = run_guarded(limits, _examine_here, data, claim, limits)
     report.elapsed_ms = round((time.perf_counter() - started) * 1000)
     return report
 
 
-def _examine_here(data: bytes, claim: Claim, limits: Limits, tamper_check: TamperCheck) -> Report:
+def _examine_here(data: bytes, claim: Claim, limits: Limits) -> Report:
     document = read_bill(data, limits)
-    return judge((document, tamper_check(data, document)), data, claim)
-
-
-def _no_tamper_check(data: bytes, document: Document) -> list[TamperSignal]:
-    return []
-
-
-def _tamper_check() -> TamperCheck:
-    try:
-        from ocr_checks.tamper import find_tamper_signals
-    except ModuleNotFoundError as e:  # the tamper checks ship separately; absent, none are found
-        if e.name != "ocr_checks.tamper":
-            raise
-        return _no_tamper_check
-    return find_tamper_signals
+    return judge((document, find_tamper_signals(data, document)), data, claim)
