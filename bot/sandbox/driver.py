@@ -97,33 +97,18 @@ class SlackDriver:
         action_type: str = "button",
     ) -> httpx.Response:
         """A click (or a choice) in a message, or in a modal or Home tab when `view` is given."""
-        payload = payloads.interaction_base(self.sandbox, "block_actions", user)
-        blocks: list[dict[str, Any]] = []
-        shown_view = self.sandbox.view(view) if isinstance(view, str) else view
-        if shown_view is not None:
-            blocks = list(shown_view.get("blocks", []))
-            payload["view"] = shown_view
-            payload["container"] = {"type": "view", "view_id": shown_view.get("id")}
-        elif channel is not None:
-            message = self.sandbox.message(channel, message_ts) if message_ts else None
-            if message is not None:
-                blocks = list(message.get("blocks", []))
-                payload["message"] = message
-            payload["container"] = {
-                "type": "message",
-                "message_ts": message_ts,
-                "channel_id": channel,
-                "is_ephemeral": message is None,
-            }
-            payload["response_url"] = self.sandbox.response_url(channel, user, message_ts)
-        if channel is not None:
-            known = self.sandbox.world.channels.get(channel)
-            payload["channel"] = {"id": channel, "name": known.name if known else channel}
-        if container is not None:
-            payload["container"] = container
-        found_block = block_id or payloads.find_block_id(blocks, action_id) or "actions"
-        payload["state"] = {"values": {}}
-        payload["actions"] = [payloads.action(action_id, value, found_block, action_type)]
+        payload = payloads.block_actions(
+            self.sandbox,
+            action_id,
+            value,
+            user=user,
+            channel=channel,
+            message_ts=message_ts,
+            block_id=block_id,
+            container=container,
+            view=view,
+            action_type=action_type,
+        )
         return self.post_form({"payload": json.dumps(payload)})
 
     def view_submission(
@@ -136,26 +121,22 @@ class SlackDriver:
         view_id: str | None = None,
     ) -> httpx.Response:
         """A person submits a modal; the sandbox then does what the bot's answer asks."""
-        known = self.sandbox.view(view_id) if view_id else None
-        if known is not None:
-            shown = dict(known)
-            shown["callback_id"] = callback_id
-            if private_metadata:
-                shown["private_metadata"] = private_metadata
-        else:
-            shown = payloads.synthetic_view(self.sandbox, callback_id, private_metadata)
-        state = payloads.state_values(values)
-        shown["state"] = {"values": state}
-        payload = payloads.interaction_base(self.sandbox, "view_submission", user)
-        payload["view"] = shown
-        payload["response_urls"] = []
+        payload = payloads.view_submission(
+            self.sandbox,
+            callback_id,
+            values,
+            user=user,
+            private_metadata=private_metadata,
+            view_id=view_id,
+        )
         response = self.post_form({"payload": json.dumps(payload)})
-        if known is not None and response.status_code == 200:
+        if payloads.is_known_view(self.sandbox, view_id) and response.status_code == 200:
             try:
                 ack = response.json() if response.content.strip() else {}
             except ValueError:
                 ack = {}
-            self.sandbox.settle_view_submission(str(known["id"]), state, ack)
+            state = payload["view"]["state"]["values"]
+            self.sandbox.settle_view_submission(str(view_id), state, ack)
         return response
 
     def event(
@@ -197,15 +178,7 @@ class SlackDriver:
         return upload
 
     def app_home_opened(self, user: str) -> httpx.Response:
-        channel = self.sandbox.world.dm_channel(user).id
-        event = {
-            "type": "app_home_opened",
-            "user": user,
-            "channel": channel,
-            "tab": "home",
-            "event_ts": self.sandbox.world.new_ts(),
-        }
-        return self.event(event)
+        return self.event(payloads.app_home_opened(self.sandbox, user))
 
     def url_verification(self, challenge: str) -> httpx.Response:
         body = {"token": payloads.VERIFICATION_TOKEN, "challenge": challenge}

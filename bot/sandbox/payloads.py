@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.sandbox import SlackSandbox
+if TYPE_CHECKING:  # the sandbox builds its Socket Mode driver from these builders
+    from bot.sandbox.sandbox import SlackSandbox
 
 # The legacy verification token Slack still puts in every payload; Bolt ignores it
 VERIFICATION_TOKEN = "sandbox-verification-token"
@@ -97,6 +98,50 @@ def interaction_base(sandbox: SlackSandbox, kind: str, user: str) -> dict[str, A
     }
 
 
+def block_actions(
+    sandbox: SlackSandbox,
+    action_id: str,
+    value: str,
+    *,
+    user: str,
+    channel: str | None,
+    message_ts: str | None,
+    block_id: str | None,
+    container: dict[str, Any] | None,
+    view: str | dict[str, Any] | None,
+    action_type: str,
+) -> dict[str, Any]:
+    """A click (or a choice) in a message, or in a modal or Home tab when `view` is given."""
+    payload = interaction_base(sandbox, "block_actions", user)
+    blocks: list[dict[str, Any]] = []
+    shown_view = sandbox.view(view) if isinstance(view, str) else view
+    if shown_view is not None:
+        blocks = list(shown_view.get("blocks", []))
+        payload["view"] = shown_view
+        payload["container"] = {"type": "view", "view_id": shown_view.get("id")}
+    elif channel is not None:
+        message = sandbox.message(channel, message_ts) if message_ts else None
+        if message is not None:
+            blocks = list(message.get("blocks", []))
+            payload["message"] = message
+        payload["container"] = {
+            "type": "message",
+            "message_ts": message_ts,
+            "channel_id": channel,
+            "is_ephemeral": message is None,
+        }
+        payload["response_url"] = sandbox.response_url(channel, user, message_ts)
+    if channel is not None:
+        known = sandbox.world.channels.get(channel)
+        payload["channel"] = {"id": channel, "name": known.name if known else channel}
+    if container is not None:
+        payload["container"] = container
+    found_block = block_id or find_block_id(blocks, action_id) or "actions"
+    payload["state"] = {"values": {}}
+    payload["actions"] = [action(action_id, value, found_block, action_type)]
+    return payload
+
+
 def state_values(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """Slack's view state; a bare string stands for what a person typed in a text input."""
     shaped: dict[str, dict[str, Any]] = {}
@@ -129,6 +174,36 @@ def synthetic_view(
     }
 
 
+def view_submission(
+    sandbox: SlackSandbox,
+    callback_id: str,
+    values: dict[str, dict[str, Any]],
+    *,
+    user: str,
+    private_metadata: str,
+    view_id: str | None,
+) -> dict[str, Any]:
+    """A person submits a modal: the view the sandbox showed (else a synthetic one) and input."""
+    known = sandbox.view(view_id) if view_id else None
+    if known is not None:
+        shown = dict(known)
+        shown["callback_id"] = callback_id
+        if private_metadata:
+            shown["private_metadata"] = private_metadata
+    else:
+        shown = synthetic_view(sandbox, callback_id, private_metadata)
+    shown["state"] = {"values": state_values(values)}
+    payload = interaction_base(sandbox, "view_submission", user)
+    payload["view"] = shown
+    payload["response_urls"] = []
+    return payload
+
+
+def is_known_view(sandbox: SlackSandbox, view_id: str | None) -> bool:
+    """Whether Slack showed this view, so it acts on the app's answer to its submission."""
+    return view_id is not None and sandbox.view(view_id) is not None
+
+
 def event_envelope(
     sandbox: SlackSandbox, event: dict[str, Any], event_id: str | None
 ) -> dict[str, Any]:
@@ -153,4 +228,14 @@ def event_envelope(
         ],
         "is_ext_shared_channel": bool(channel is not None and channel.is_ext_shared),
         "event_context": f"4-{secrets.token_hex(12)}",
+    }
+
+
+def app_home_opened(sandbox: SlackSandbox, user: str) -> dict[str, Any]:
+    return {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": sandbox.world.dm_channel(user).id,
+        "tab": "home",
+        "event_ts": sandbox.world.new_ts(),
     }
