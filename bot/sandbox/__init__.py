@@ -6,6 +6,8 @@ with SlackSandbox() as slack:
     driver = SlackDriver("http://127.0.0.1:3000", slack.signing_secret, slack)
     driver.slash_command("/callerid", "", user=world.carol, channel=world.globex_channel)
     slack.last_view(world.carol)  # what the bot opened
+    # or, with the app connected in Socket Mode (SocketModeHandler(app, slack.app_token)):
+    slack.socket_mode.slash_command("/sip", "help", user=world.carol, channel=world.staff_channel)
 """
 
 from bot.sandbox.demo_world import DemoWorld
@@ -13,6 +15,7 @@ from bot.sandbox.driver import Signature, SlackDriver
 from bot.sandbox.readback import BotActivity
 from bot.sandbox.responses import RecordedResponse
 from bot.sandbox.sandbox import CustomerUpload, SlackSandbox
+from bot.sandbox.socket_driver import SocketModeDriver
 from bot.sandbox.web_api import RecordedCall
 
 __all__ = [
@@ -24,4 +27,5 @@ __all__ = [
     "Signature",
     "SlackDriver",
     "SlackSandbox",
+    "SocketModeDriver",
 ]

@@ -18,6 +18,8 @@ from bot.sandbox.readback import BotActivity
 from bot.sandbox.responses import ResponseHooks
 from bot.sandbox.server import SandboxHttpServer
 from bot.sandbox.shapes import connect_file_stub, file_json
+from bot.sandbox.socket_driver import SocketModeDriver
+from bot.sandbox.socket_mode import SocketModeServer
 from bot.sandbox.web_api import ALL_SCOPES, WebApi
 from bot.sandbox.world import Channel, StoredFile, Team, User, Usergroup, World
 
@@ -32,10 +34,11 @@ class CustomerUpload:
 
 
 class SlackSandbox(BotActivity):
-    """Slack's Web API, file hosting and response URLs on 127.0.0.1, over one in-memory world.
+    """Slack's Web API, file hosting, response URLs and Socket Mode on 127.0.0.1, over one world.
 
-    The bot talks to it through `slack_sdk.WebClient(base_url=sandbox.api_url)`; tests and the
-    demo build the world with the `add_*` methods and read back what the bot did.
+    The bot talks to it through `slack_sdk.WebClient(base_url=sandbox.api_url)` (and, in Socket
+    Mode, a WebSocket opened with `app_token`); tests and the demo build the world with the
+    `add_*` methods, drive the app (`SlackDriver`, `socket_mode`) and read back what it did.
     """
 
     def __init__(
@@ -47,6 +50,7 @@ class SlackSandbox(BotActivity):
         team_domain: str = "acmevoice",
         bot_name: str = "sipdesk",
         bot_token: str | None = None,
+        app_token: str | None = None,
         signing_secret: str | None = None,
         trigger_ttl: float = 30.0,
     ) -> None:
@@ -60,11 +64,16 @@ class SlackSandbox(BotActivity):
         )
         world.scopes = set(ALL_SCOPES)
         world.trigger_ttl = trigger_ttl
+        world.app_token = app_token or (
+            f"xapp-1-{world.bot.app_id}-{secrets.randbelow(10**13)}-{secrets.token_hex(32)}"
+        )
         self.api = WebApi(world)
         self.hooks = ResponseHooks(world)
         self.view_problems: list[str] = []
         self._server: SandboxHttpServer | None = None
         self._thread: threading.Thread | None = None
+        self._socket_server = SocketModeServer(world, host)
+        self.socket_mode = SocketModeDriver(self, self._socket_server)
 
     # -- life cycle ---------------------------------------------------------------------------
 
@@ -81,11 +90,13 @@ class SlackSandbox(BotActivity):
             daemon=True,
         )
         self._thread.start()
+        self._socket_server.start()
         return self
 
     def stop(self) -> None:
         if self._server is None:
             return
+        self._socket_server.stop()
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
@@ -123,6 +134,11 @@ class SlackSandbox(BotActivity):
     @property
     def bot_token(self) -> str:
         return self.world.bot.token
+
+    @property
+    def app_token(self) -> str:
+        """The app-level token (`xapp-`) Socket Mode connects with."""
+        return self.world.app_token
 
     @property
     def bot_user_id(self) -> str:

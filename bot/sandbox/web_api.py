@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.sandbox import api_chat, api_directory, api_files, api_views
+from bot.sandbox import api_apps, api_chat, api_directory, api_files, api_views
 from bot.sandbox.api_common import ApiError, Args, Method
 from bot.sandbox.world import World
 
@@ -16,7 +16,10 @@ METHODS: dict[str, tuple[Method, str | None]] = {
     **api_directory.METHODS,
     **api_views.METHODS,
     **api_files.METHODS,
+    **api_apps.METHODS,
 }
+# Methods that take the app-level token instead of the bot token
+APP_TOKEN_METHODS = frozenset(api_apps.METHODS)
 
 ALL_SCOPES = frozenset(scope for _, scope in METHODS.values() if scope is not None)
 
@@ -96,8 +99,11 @@ class WebApi:
             raise ApiError("unknown_method")
         if not token:
             raise ApiError("not_authed")
-        if token != self.world.bot.token:
-            raise ApiError("invalid_auth")
+        app_level = method in APP_TOKEN_METHODS
+        if token != (self.world.app_token if app_level else self.world.bot.token):
+            # Slack tells a token of the wrong kind apart from one it does not know at all
+            known = token in (self.world.app_token, self.world.bot.token)
+            raise ApiError("not_allowed_token_type" if known else "invalid_auth")
         handler, scope = entry
         if scope is not None and scope not in self.world.scopes:
             provided = ",".join(sorted(self.world.scopes))

@@ -131,6 +131,11 @@ class World:
         self.exchanged_triggers: set[str] = set()
         self.response_targets: dict[str, ResponseTarget] = {}
         self.scopes: set[str] = set()
+        # Socket Mode: the app-level token, the WebSocket server's ws:// root, and the one-use
+        # tickets apps.connections.open handed out (ticket -> monotonic time issued)
+        self.app_token = ""
+        self.socket_url = ""
+        self.socket_tickets: dict[str, float] = {}
         self._counter = 0
         self._last_micros = 0
         # The provider's own workspace, with the app installed in it
