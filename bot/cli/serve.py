@@ -6,6 +6,7 @@ import click
 
 from bot.cli.common import explained, settings_or_exit
 from bot.runtime import start_runtime
+from bot.socket_mode import socket_mode_handler
 from bot.web import HttpServer, make_wsgi
 
 
@@ -20,12 +21,13 @@ def run() -> None:
         runtime = start_runtime(settings)
     try:
         if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            assert settings.slack_app_token is not None
-            click.echo("sipdesk: Socket Mode")
-            handler = SocketModeHandler(runtime.app, settings.slack_app_token.get_secret_value())
-            handler.start()  # type: ignore[no-untyped-call]
+            with explained():
+                handler = socket_mode_handler(runtime)
+            click.echo(f"sipdesk: Socket Mode, linking through {settings.slack_api_url}")
+            try:
+                handler.start()  # type: ignore[no-untyped-call]  # blocks until interrupted
+            finally:
+                handler.close()  # type: ignore[no-untyped-call]  # its worker threads too
             return
         server = HttpServer(
             make_wsgi(runtime.app, runtime.health),
