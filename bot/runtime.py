@@ -31,13 +31,19 @@ class StartupError(Exception):
 @dataclass
 class Runtime:
     settings: Settings
-    db: Database
-    redis: redis.Redis
     services: Services
     app: App
     registry: Registry
     sandbox: SlackSandbox | None = None
     _owned_sandbox: bool = field(default=False, repr=False)
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    @property
+    def redis(self) -> redis.Redis:
+        return self.services.redis
 
     def health(self) -> dict[str, str]:
         checks: dict[str, str] = {}
@@ -121,4 +127,4 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
         staff_usergroup=settings.staff_usergroup,
     )
     app, registry = build_app(services, token=token, signing_secret=secret, api_url=api_url)
-    return Runtime(settings, db, client, services, app, registry, sandbox, owned)
+    return Runtime(settings, services, app, registry, sandbox, owned)

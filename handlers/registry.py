@@ -89,10 +89,6 @@ class Registry:
         self.views.add(callback_id)
         self.scopes.update(scopes)
 
-    def uses(self, *scopes: str) -> None:
-        """Scopes the use case needs for Web API calls it makes outside a listener (jobs)."""
-        self.scopes.update(scopes)
-
     @property
     def interactive(self) -> bool:
         return bool(self.actions or self.views)

@@ -23,13 +23,13 @@ class ImportProblem(UserFacingError):
     pass
 
 
-def _e164(value: str, where: str = "number") -> str:
+def _e164(value: str) -> str:
     try:
         parsed = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
         raise ValueError(f"{value!r} is not a phone number in +E.164 form") from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValueError(f"{value!r} is not a valid {where}")
+        raise ValueError(f"{value!r} is not a valid number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
