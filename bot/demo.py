@@ -13,9 +13,9 @@ import yaml
 from sqlalchemy import select
 
 from bot.runtime import Runtime, start_runtime
-from bot.sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
+from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 from store import account_import
 from store.models import ChannelLink, ChannelRole
 

@@ -19,7 +19,7 @@ from store.migrate import is_up_to_date, upgrade
 from telephony import build_platform
 
 if TYPE_CHECKING:
-    from bot.sandbox import SlackSandbox
+    from slack_sandbox import SlackSandbox
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
     secret: str | None
     if settings.sandbox:
         if sandbox is None:
-            from bot.sandbox import SlackSandbox
+            from slack_sandbox import SlackSandbox
 
             sandbox = SlackSandbox().start()
             owned = True

@@ -1,4 +1,4 @@
-"""Use cases, one module each; every module exposes `register(registry, services)`."""
+"""Use cases, one package each (listeners, flow, blocks, jobs), each with `register()`."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ import pytest
 from running import RunningBot
 
 from bot.runtime import start_runtime
-from bot.sandbox import SlackDriver, SlackSandbox
 from bot.settings import load_settings
 from bot.web import HttpServer, make_wsgi
+from slack_sandbox import SlackDriver, SlackSandbox
 from store.db import Database
 
 

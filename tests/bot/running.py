@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.runtime import Runtime
-from bot.sandbox import DemoWorld, SlackDriver, SlackSandbox
 from bot.web import HttpServer
+from slack_sandbox import DemoWorld, SlackDriver, SlackSandbox
 
 
 @dataclass

@@ -7,7 +7,7 @@ import time
 import httpx
 from running import RunningBot
 
-from bot.sandbox import Signature
+from slack_sandbox import Signature
 from store.errors import UserFacingError
 
 

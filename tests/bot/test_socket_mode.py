@@ -15,9 +15,9 @@ import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.runtime import Runtime, start_runtime
-from bot.sandbox import DemoWorld, SlackSandbox
 from bot.settings import load_settings
 from bot.socket_mode import socket_mode_handler
+from slack_sandbox import DemoWorld, SlackSandbox
 from store.db import Database
 
 SIPDESK = str(Path(sys.executable).parent / "sipdesk")

@@ -8,7 +8,7 @@ import pytest
 from sandbox_endpoint import BotEndpoint, running_bot_endpoint
 from slack_sdk import WebClient
 
-from bot.sandbox import DemoWorld, SlackSandbox
+from slack_sandbox import DemoWorld, SlackSandbox
 
 
 @pytest.fixture

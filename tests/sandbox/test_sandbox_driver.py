@@ -9,7 +9,7 @@ from sandbox_endpoint import BotEndpoint
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
-from bot.sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
+from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 
 APPROVE = {
     "type": "actions",

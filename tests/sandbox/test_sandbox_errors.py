@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from bot.sandbox import DemoWorld, SlackSandbox
+from slack_sandbox import DemoWorld, SlackSandbox
 
 
 def refused(method: Callable[..., Any], **arguments: Any) -> SlackApiError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from slack_sdk import WebClient
 
-from bot.sandbox import DemoWorld, SlackSandbox
+from slack_sandbox import DemoWorld, SlackSandbox
 
 BILL = b"%PDF-1.4\n% a phone bill for +44 20 7946 0018\n"
 

@@ -6,7 +6,7 @@ import httpx
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.sandbox import DemoWorld, SlackSandbox
+from slack_sandbox import DemoWorld, SlackSandbox
 
 
 def test_an_ephemeral_answer_is_seen_only_by_who_asked(sandbox: SlackSandbox, world: DemoWorld):

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from slack_sdk import WebClient
 
-from bot.sandbox import DemoWorld, SlackSandbox
+from slack_sandbox import DemoWorld, SlackSandbox
 
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "Caller ID request *#12*"}}
 

@@ -7,7 +7,7 @@ import json
 import httpx
 from slack_sdk import WebClient
 
-from bot.sandbox import DemoWorld, SlackSandbox
+from slack_sandbox import DemoWorld, SlackSandbox
 
 BLOCKS = [{"type": "section", "text": {"type": "plain_text", "text": "Down: sip-4411"}}]
 

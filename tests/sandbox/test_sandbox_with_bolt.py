@@ -12,7 +12,7 @@ from slack_bolt import Ack, App, Respond
 from slack_bolt.request import BoltRequest
 from slack_sdk import WebClient
 
-from bot.sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
+from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 
 CALLER_ID_FORM = {
     "type": "modal",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from handlers.help_blocks import CALLERID_HELP, SIP_HELP
+from handlers.help.blocks import CALLERID_HELP, SIP_HELP
 
 View = dict[str, Any]
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.sandbox import api_apps, api_chat, api_directory, api_files, api_views
-from bot.sandbox.api_common import ApiError, Args, Method
-from bot.sandbox.world import World
+from slack_sandbox import api_apps, api_chat, api_directory, api_files, api_views
+from slack_sandbox.api_common import ApiError, Args, Method
+from slack_sandbox.world import World
 
 METHODS: dict[str, tuple[Method, str | None]] = {
     **api_chat.METHODS,

@@ -22,7 +22,7 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.sync.server import Server, ServerConnection, serve
 
-from bot.sandbox.world import World
+from slack_sandbox.world import World
 
 TICKET_TTL_SECONDS = 60.0
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from bot.sandbox.api_common import ApiError, Args, Method, find_user, invalid_arguments
-from bot.sandbox.shapes import view_json
-from bot.sandbox.world import View, World
+from slack_sandbox.api_common import ApiError, Args, Method, find_user, invalid_arguments
+from slack_sandbox.shapes import view_json
+from slack_sandbox.world import View, World
 
 MAX_STACK = 3
 MAX_VIEW_BLOCKS = 100

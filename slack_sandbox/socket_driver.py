@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox import payloads
-from bot.sandbox.socket_mode import SocketModeServer
+from slack_sandbox import payloads
+from slack_sandbox.socket_mode import SocketModeServer
 
 if TYPE_CHECKING:
-    from bot.sandbox.sandbox import SlackSandbox
+    from slack_sandbox.sandbox import SlackSandbox
 
 
 class SocketModeDriver:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from bot.sandbox.sandbox import SlackSandbox
+    from slack_sandbox.sandbox import SlackSandbox
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ with SlackSandbox() as slack:
     slack.socket_mode.slash_command("/sip", "help", user=world.carol, channel=world.staff_channel)
 """
 
-from bot.sandbox.demo_world import DemoWorld
-from bot.sandbox.driver import Signature, SlackDriver
-from bot.sandbox.readback import BotActivity
-from bot.sandbox.responses import RecordedResponse
-from bot.sandbox.sandbox import CustomerUpload, SlackSandbox
-from bot.sandbox.socket_driver import SocketModeDriver
-from bot.sandbox.web_api import RecordedCall
+from slack_sandbox.demo_world import DemoWorld
+from slack_sandbox.driver import Signature, SlackDriver
+from slack_sandbox.readback import BotActivity
+from slack_sandbox.responses import RecordedResponse
+from slack_sandbox.sandbox import CustomerUpload, SlackSandbox
+from slack_sandbox.socket_driver import SocketModeDriver
+from slack_sandbox.web_api import RecordedCall
 
 __all__ = [
     "BotActivity",

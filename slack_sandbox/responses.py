@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from bot.sandbox.shapes import bot_message
-from bot.sandbox.world import ResponseTarget, World
+from slack_sandbox.shapes import bot_message
+from slack_sandbox.world import ResponseTarget, World
 
 
 @dataclass(frozen=True)

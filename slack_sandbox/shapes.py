@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from bot.sandbox.world import Channel, StoredFile, User, View, World
+from slack_sandbox.world import Channel, StoredFile, User, View, World
 
 
 def user_json(world: World, user: User) -> dict[str, Any]:

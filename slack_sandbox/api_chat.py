@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.api_common import ApiError, Args, Method, find_user, postable_channel
-from bot.sandbox.shapes import bot_message
-from bot.sandbox.world import World
+from slack_sandbox.api_common import ApiError, Args, Method, find_user, postable_channel
+from slack_sandbox.shapes import bot_message
+from slack_sandbox.world import World
 
 MAX_MESSAGE_BLOCKS = 50
 MAX_TEXT = 40_000

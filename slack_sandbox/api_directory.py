@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from bot.sandbox.api_common import ApiError, Args, Method, find_user, visible_channel
-from bot.sandbox.shapes import channel_json, user_json
-from bot.sandbox.world import World
+from slack_sandbox.api_common import ApiError, Args, Method, find_user, visible_channel
+from slack_sandbox.shapes import channel_json, user_json
+from slack_sandbox.world import World
 
 
 def auth_test(world: World, args: Args) -> dict[str, Any]:

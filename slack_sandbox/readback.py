@@ -6,10 +6,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from bot.sandbox.responses import RecordedResponse, ResponseHooks
-from bot.sandbox.shapes import view_json
-from bot.sandbox.web_api import RecordedCall, WebApi
-from bot.sandbox.world import Channel, User, World
+from slack_sandbox.responses import RecordedResponse, ResponseHooks
+from slack_sandbox.shapes import view_json
+from slack_sandbox.web_api import RecordedCall, WebApi
+from slack_sandbox.world import Channel, User, World
 
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.sandbox.world import Channel, User, World
+from slack_sandbox.world import Channel, User, World
 
 
 class ApiError(Exception):

@@ -6,9 +6,9 @@ import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
-from bot.sandbox.api_common import ApiError, Args, Method, invalid_arguments, postable_channel
-from bot.sandbox.shapes import bot_message, file_json
-from bot.sandbox.world import StoredFile, World
+from slack_sandbox.api_common import ApiError, Args, Method, invalid_arguments, postable_channel
+from slack_sandbox.shapes import bot_message, file_json
+from slack_sandbox.world import StoredFile, World
 
 # Slack answers a download without a valid token with its sign-in page, status 200
 LOGIN_PAGE = (

@@ -8,10 +8,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from bot.sandbox.api_files import HttpAnswer, receive_upload, serve_download
-from bot.sandbox.responses import ResponseHooks
-from bot.sandbox.web_api import WebApi
-from bot.sandbox.world import World
+from slack_sandbox.api_files import HttpAnswer, receive_upload, serve_download
+from slack_sandbox.responses import ResponseHooks
+from slack_sandbox.web_api import WebApi
+from slack_sandbox.world import World
 
 # Arguments a form or a query string carries as JSON text
 JSON_ARGUMENTS = ("blocks", "attachments", "view", "files", "metadata")

@@ -6,8 +6,8 @@ import secrets
 import time
 from typing import Any
 
-from bot.sandbox.api_common import ApiError, Args, Method
-from bot.sandbox.world import World
+from slack_sandbox.api_common import ApiError, Args, Method
+from slack_sandbox.world import World
 
 
 def connections_open(world: World, args: Args) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from handlers.actor import StaffDirectory
-from handlers.home_blocks import REFRESH_ACTION, View, staff_home, visitor_home
+from handlers.home.blocks import REFRESH_ACTION, View, staff_home, visitor_home
 from handlers.registry import Registry
 from handlers.services import Services
 from store.models import ChannelLink, Customer, Request, RequestState

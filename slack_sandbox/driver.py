@@ -14,8 +14,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot.sandbox import payloads
-from bot.sandbox.sandbox import CustomerUpload, SlackSandbox
+from slack_sandbox import payloads
+from slack_sandbox.sandbox import CustomerUpload, SlackSandbox
 
 STALE_AFTER_SECONDS = 5 * 60
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt import Ack
 
-from handlers.help_blocks import help_blocks, help_text
+from handlers.help.blocks import help_blocks, help_text
 from handlers.registry import Registry
 from handlers.services import Services
 

@@ -10,18 +10,18 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-from bot.sandbox.api_common import ApiError
-from bot.sandbox.api_files import guess_types
-from bot.sandbox.api_views import settle_submission
-from bot.sandbox.demo_world import DemoWorld, seed_demo_world
-from bot.sandbox.readback import BotActivity
-from bot.sandbox.responses import ResponseHooks
-from bot.sandbox.server import SandboxHttpServer
-from bot.sandbox.shapes import connect_file_stub, file_json
-from bot.sandbox.socket_driver import SocketModeDriver
-from bot.sandbox.socket_mode import SocketModeServer
-from bot.sandbox.web_api import ALL_SCOPES, WebApi
-from bot.sandbox.world import Channel, StoredFile, Team, User, Usergroup, World
+from slack_sandbox.api_common import ApiError
+from slack_sandbox.api_files import guess_types
+from slack_sandbox.api_views import settle_submission
+from slack_sandbox.demo_world import DemoWorld, seed_demo_world
+from slack_sandbox.readback import BotActivity
+from slack_sandbox.responses import ResponseHooks
+from slack_sandbox.server import SandboxHttpServer
+from slack_sandbox.shapes import connect_file_stub, file_json
+from slack_sandbox.socket_driver import SocketModeDriver
+from slack_sandbox.socket_mode import SocketModeServer
+from slack_sandbox.web_api import ALL_SCOPES, WebApi
+from slack_sandbox.world import Channel, StoredFile, Team, User, Usergroup, World
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the sandbox builds its Socket Mode driver from these builders
-    from bot.sandbox.sandbox import SlackSandbox
+    from slack_sandbox.sandbox import SlackSandbox
 
 # The legacy verification token Slack still puts in every payload; Bolt ignores it
 VERIFICATION_TOKEN = "sandbox-verification-token"
