@@ -19,6 +19,7 @@ from handlers.notify import Notifier
 from handlers.refs import RequestRef
 from handlers.request_facts import RequestFacts, load_facts
 from handlers.services import Services
+from handlers.sweeper import APPLY_JOB
 from store import audit
 from store.dedupe import EventDeduplicator
 from store.errors import UserFacingError
@@ -29,7 +30,7 @@ from store.requests import transition
 
 S = RequestState
 log = logging.getLogger(__name__)
-APPLY_JOB = "handlers.approvals.jobs.apply_request"
+
 SYSTEM = "system:sipdesk"
 
 
