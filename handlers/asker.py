@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from store.customers import customer_of_channel
+from store.channels import customer_for_channel
 from store.errors import UserFacingError
 from store.models import Customer
 
@@ -28,7 +28,7 @@ class ChannelNotLinked(UserFacingError):
 
 
 def customer_here(session: Session, channel_id: str) -> Customer:
-    customer = customer_of_channel(session, channel_id)
+    customer = customer_for_channel(session, channel_id)
     if customer is None:
         raise ChannelNotLinked()
     return customer

@@ -1,10 +1,14 @@
-"""Routing data of buttons and modals (stand-in until foundations land)."""
+"""Routing data that rides in a button's `value` or a modal's `private_metadata`: which request,
+at which version, so any replica can handle the click and a stale card cannot decide."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from store.errors import UserFacingError
+
+_FORM = re.compile(r"r(\d{1,12})v(\d{1,9})")
 
 
 @dataclass(frozen=True)
@@ -15,9 +19,9 @@ class RequestRef:
     def encode(self) -> str:
         return f"r{self.id}v{self.version}"
 
-    @staticmethod
-    def decode(text: str) -> RequestRef:
-        head, _, version = text.removeprefix("r").partition("v")
-        if not head.isdigit() or not version.isdigit():
-            raise UserFacingError("That button is not one of ours.")
-        return RequestRef(int(head), int(version))
+    @classmethod
+    def decode(cls, value: object) -> RequestRef:
+        match = _FORM.fullmatch(value) if isinstance(value, str) else None
+        if match is None:
+            raise UserFacingError("That button no longer points at a request I know.")
+        return cls(int(match[1]), int(match[2]))
