@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.notify import Blocks, Notifier
+from handlers.notify import Block, Notifier
 from handlers.services import Services
 from store.models import Request
 from store.request_messages import remember_customer_thread
@@ -13,7 +13,7 @@ def tell_customer(
     notifier: Notifier,
     request_id: int,
     text: str,
-    blocks: Blocks | None = None,
+    blocks: list[Block] | None = None,
 ) -> str:
     """Reply in the request's thread (starting it when there is none yet); returns the ts."""
     with services.db.session() as session:
