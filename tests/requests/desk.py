@@ -61,9 +61,7 @@ class Desk:
 
     def refusals(self) -> list[AuditEvent]:
         with self.runtime.db.session() as session:
-            return list(
-                session.scalars(select(AuditEvent).where(AuditEvent.action == "refused"))
-            )
+            return list(session.scalars(select(AuditEvent).where(AuditEvent.action == "refused")))
 
     # -- Slack ------------------------------------------------------------------------------
 
