@@ -3,6 +3,7 @@ away (connections cut, the port refuses) and comes back on the same port."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -31,16 +32,13 @@ class TcpSwitch:
             listener, self._listener = self._listener, None
             sockets, self._open = self._open, []
         if listener is not None:
-            try:
-                listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-            except OSError:
-                pass
+            # Shutting down wakes the thread blocked in accept(); close alone would not.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
             listener.close()
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     def _accept(self, listener: socket.socket) -> None:
@@ -69,7 +67,5 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
         pass
     finally:
         for sock in (source, sink):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass

@@ -19,7 +19,7 @@ from test_approvals import ask_international
 from store.db import Database
 
 sys.path.append(str(REPO / "tests" / "telephony"))
-from telephony_world import POSTGRES_ADMIN_DSN, create_kamailio_database  # noqa: E402
+from telephony_world import POSTGRES_ADMIN_DSN, create_kamailio_database
 
 
 @pytest.fixture
