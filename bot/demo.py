@@ -3,6 +3,8 @@ sandbox; prints what each person would see, like a screenshot of the channels.""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,14 +12,13 @@ from typing import Any
 
 import httpx
 import yaml
-from sqlalchemy import select
+from pydantic import SecretStr
 
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
 from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 from store import account_import
-from store.models import ChannelLink, ChannelRole
 
 EXAMPLE_ACCOUNTS = Path(__file__).resolve().parent.parent / "examples" / "accounts.yml"
 Print = Callable[[str], None]
@@ -31,21 +32,31 @@ class Stage:
     server: HttpServer
     slack: SlackDriver
     names: dict[str, str]
+    home: Path
 
     def close(self) -> None:
         self.slack.close()
         self.server.stop()
         self.runtime.close()
         self.sandbox.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 def set_the_stage(settings: Settings) -> Stage:
+    """The sandbox, its small world, and the bot in a throwaway home talking to it.
+
+    The demo keeps to itself: its database is a SQLite file in a temporary folder (never
+    DATABASE_URL's), and it talks to its own sandbox whatever Slack settings are set.
+    """
+    home = Path(tempfile.mkdtemp(prefix="sipdesk-demo-"))
     sandbox = SlackSandbox().start()
-    world = sandbox.seed_demo_world()
-    overrides = settings.model_copy(
-        update={"staff_channel": world.staff_channel, "staff_usergroup": world.staff_group}
-    )
-    runtime = start_runtime(overrides, sandbox=sandbox)
+    try:
+        world = sandbox.seed_demo_world()
+        runtime = start_runtime(_demo_settings(settings, sandbox, world, home))
+    except BaseException:
+        sandbox.stop()
+        shutil.rmtree(home, ignore_errors=True)
+        raise
     _load_customers(runtime, world)
     server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
@@ -58,7 +69,25 @@ def set_the_stage(settings: Settings) -> Stage:
         world.initech_channel: "#initech-voip",
         world.staff_channel: "#support-staff",
     }
-    return Stage(sandbox, world, runtime, server, slack, names)
+    return Stage(sandbox, world, runtime, server, slack, names, home)
+
+
+def _demo_settings(
+    settings: Settings, sandbox: SlackSandbox, world: DemoWorld, home: Path
+) -> Settings:
+    return settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr(sandbox.bot_token),
+            "slack_signing_secret": SecretStr(sandbox.signing_secret),
+            "slack_app_token": None,
+            "slack_api_url": sandbox.api_url,
+            "home": home,
+            "database_url": None,
+            "redis_prefix": f"{settings.redis_prefix}demo:",
+            "staff_channel": world.staff_channel,
+            "staff_usergroup": world.staff_group,
+        }
+    )
 
 
 def play(stage: Stage, out: Print) -> None:
@@ -103,9 +132,6 @@ def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
     document = account_import.parse(data)
     with runtime.db.session() as session:
         account_import.apply(session, document)
-        staff = select(ChannelLink).where(ChannelLink.channel_id == world.staff_channel)
-        if session.scalar(staff) is None:
-            session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
 
 
 def _render_blocks(blocks: list[dict[str, Any]]) -> str:

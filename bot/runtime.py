@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import redis
 from slack_bolt import App
@@ -17,9 +16,6 @@ from handlers.services import Services
 from store.db import Database
 from store.migrate import is_up_to_date, upgrade
 from telephony import build_platform
-
-if TYPE_CHECKING:
-    from slack_sandbox import SlackSandbox
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +30,6 @@ class Runtime:
     services: Services
     app: App
     registry: Registry
-    sandbox: SlackSandbox | None = None
-    _owned_sandbox: bool = field(default=False, repr=False)
 
     @property
     def db(self) -> Database:
@@ -60,8 +54,6 @@ class Runtime:
         return checks
 
     def close(self) -> None:
-        if self._owned_sandbox and self.sandbox is not None:
-            self.sandbox.stop()
         self.db.dispose()
         self.redis.close()
 
@@ -82,7 +74,17 @@ def open_database(settings: Settings) -> Database:
     return db
 
 
-def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) -> Runtime:
+NO_SLACK = (
+    "No Slack credentials are set: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), "
+    "or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); to try sipdesk without Slack, "
+    "run `sipdesk demo`."
+)
+
+
+def start_runtime(settings: Settings) -> Runtime:
+    """Every part the bot runs on; refused without Slack credentials (never a pretend Slack)."""
+    if settings.slack_bot_token is None:
+        raise StartupError(NO_SLACK)
     db = open_database(settings)
     try:
         client = connect_redis(
@@ -90,24 +92,10 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
         )
     except Exception as error:
         raise StartupError(str(error)) from None
-    owned = False
-    secret: str | None
-    if settings.sandbox:
-        if sandbox is None:
-            from slack_sandbox import SlackSandbox
-
-            sandbox = SlackSandbox().start()
-            owned = True
-        token, secret, api_url = sandbox.bot_token, sandbox.signing_secret, sandbox.api_url
-    else:
-        assert settings.slack_bot_token is not None
-        token = settings.slack_bot_token.get_secret_value()
-        secret = (
-            settings.slack_signing_secret.get_secret_value()
-            if settings.slack_signing_secret
-            else None
-        )
-        api_url = settings.slack_api_url
+    token = settings.slack_bot_token.get_secret_value()
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
     services = Services(
         db=db,
         redis=client,
@@ -126,5 +114,7 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
     )
-    app, registry = build_app(services, token=token, signing_secret=secret, api_url=api_url)
-    return Runtime(settings, services, app, registry, sandbox, owned)
+    app, registry = build_app(
+        services, token=token, signing_secret=secret, api_url=settings.slack_api_url
+    )
+    return Runtime(settings, services, app, registry)

@@ -95,9 +95,9 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
 
     @property
-    def sandbox(self) -> bool:
-        """No Slack credentials at all: talk to the local Slack sandbox instead."""
-        return self.slack_bot_token is None and self.slack_app_token is None
+    def has_slack_credentials(self) -> bool:
+        """A bot token is set; `sipdesk run` refuses to start without one."""
+        return self.slack_bot_token is not None
 
     @property
     def socket_mode(self) -> bool:

@@ -140,6 +140,15 @@ class SlackSandbox(BotActivity):
         """The app-level token (`xapp-`) Socket Mode connects with."""
         return self.world.app_token
 
+    def bot_env(self, *, socket_mode: bool = False) -> dict[str, str]:
+        """The settings a bot needs to talk to this sandbox (HTTP mode, or Socket Mode)."""
+        env = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_API_URL": self.api_url}
+        if socket_mode:
+            env["SLACK_APP_TOKEN"] = self.app_token  # the link is authenticated: no signing
+        else:
+            env["SLACK_SIGNING_SECRET"] = self.signing_secret
+        return env
+
     @property
     def bot_user_id(self) -> str:
         return self.world.bot.user_id

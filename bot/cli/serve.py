@@ -14,7 +14,7 @@ from bot.web import HttpServer, make_wsgi
 def run() -> None:
     """Run the bot: HTTP on HOST:PORT (POST /slack/events, GET /healthz), or Socket Mode.
 
-    With no Slack credentials set it talks to the built-in local Slack sandbox.
+    Needs Slack credentials (see README, "Create the Slack app"); `sipdesk demo` runs without.
     """
     settings = settings_or_exit()
     with explained():
@@ -36,11 +36,6 @@ def run() -> None:
             threads=settings.http_threads,
         )
         click.echo(f"sipdesk: listening on {server.url}/slack/events, health at /healthz")
-        if runtime.sandbox is not None:
-            click.echo(
-                f"sipdesk: no Slack credentials set; using the local Slack sandbox at "
-                f"{runtime.sandbox.api_url} (try `sipdesk demo`)"
-            )
         server.serve_forever()
     finally:
         runtime.close()

@@ -9,7 +9,7 @@ from bot.settings import SettingsError, TelephonyKind, load_settings
 
 def test_nothing_set_means_the_embedded_defaults():
     settings = load_settings(_env_file=None)
-    assert settings.sandbox is True
+    assert settings.has_slack_credentials is False
     assert settings.effective_database_url.startswith("sqlite:///")
     assert settings.effective_database_url.endswith("var/sipdesk.sqlite3")
     assert settings.port == 3000
@@ -43,7 +43,7 @@ def test_socket_mode_needs_an_app_token_and_a_bot_token(monkeypatch: pytest.Monk
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     monkeypatch.setenv("SIPDESK_STAFF_CHANNEL", "C0STAFF")
     settings = load_settings(_env_file=None)
-    assert settings.socket_mode and not settings.sandbox
+    assert settings.socket_mode and settings.has_slack_credentials
 
 
 def test_secrets_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch):

@@ -35,9 +35,7 @@ def socket_mode_env(
     sandbox: SlackSandbox, world: DemoWorld, db: Database, redis_url: str, prefix: str, home: Path
 ) -> dict[str, str]:
     return {
-        "SLACK_APP_TOKEN": sandbox.app_token,
-        "SLACK_BOT_TOKEN": sandbox.bot_token,
-        "SLACK_API_URL": sandbox.api_url,
+        **sandbox.bot_env(socket_mode=True),
         "SIPDESK_STAFF_CHANNEL": world.staff_channel,
         "SIPDESK_STAFF_USERGROUP": world.staff_group,
         "DATABASE_URL": db.url,
@@ -58,7 +56,6 @@ def socket_bot(
     runtime = start_runtime(load_settings(_env_file=None, **env))
     handler = socket_mode_handler(runtime)
     try:
-        assert runtime.sandbox is None  # with tokens set, the runtime starts no sandbox of its own
         handler.connect()  # type: ignore[no-untyped-call]
         sandbox.socket_mode.wait_until_connected()
         yield SocketBot(sandbox, world, runtime, handler)

@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import select
 
+from slack_sandbox import SlackSandbox
 from store.db import Database
 from store.models import ChannelLink, ChannelRole, Customer, SipAccount
 
@@ -24,6 +26,14 @@ def _sipdesk(database: Database, *args: str, env: dict[str, str] | None = None):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
     clean.update({"DATABASE_URL": database.url, **(env or {})})
     return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)
+
+
+@pytest.fixture
+def slack_env() -> Iterator[dict[str, str]]:
+    """`sipdesk run` pointed at a local sandbox through its settings, as at a real Slack."""
+    with SlackSandbox() as sandbox:
+        world = sandbox.seed_demo_world()
+        yield {**sandbox.bot_env(), "SIPDESK_STAFF_CHANNEL": world.staff_channel}
 
 
 def test_help_explains_every_command():
@@ -122,7 +132,19 @@ def test_bad_settings_stop_start_up_with_one_message(database: Database, env, ex
     assert "Traceback" not in result.stderr
 
 
-def test_run_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: str):
+def test_run_without_slack_credentials_says_what_to_set_and_stops(database: Database):
+    result = _sipdesk(database, "run")  # would serve a pretend Slack forever if it started
+    assert result.returncode == 1
+    assert "No Slack credentials are set: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in (
+        result.stderr
+    )
+    assert "sipdesk demo" in result.stderr and "Traceback" not in result.stderr
+    assert "listening" not in result.stdout
+
+
+def test_run_refuses_a_postgresql_schema_that_lags_behind(
+    postgres_admin_dsn: str, slack_env: dict[str, str]
+):
     name = f"sipdesk_lag_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -130,7 +152,7 @@ def test_run_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: st
         base = postgres_admin_dsn.rsplit("/", 1)[0].replace(
             "postgresql://", "postgresql+psycopg://"
         )
-        result = _sipdesk(Database(f"{base}/{name}"), "run")
+        result = _sipdesk(Database(f"{base}/{name}"), "run", env=slack_env)
         assert result.returncode == 1
         assert "The database schema is behind this release: run `sipdesk migrate`." in result.stderr
     finally:
@@ -138,8 +160,10 @@ def test_run_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: st
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_run_says_plainly_when_the_database_does_not_answer():
-    result = _sipdesk(Database("postgresql+psycopg://postgres@127.0.0.1:1/none"), "run")
+def test_run_says_plainly_when_the_database_does_not_answer(slack_env: dict[str, str]):
+    result = _sipdesk(
+        Database("postgresql+psycopg://postgres@127.0.0.1:1/none"), "run", env=slack_env
+    )
     assert result.returncode == 1
     assert "Cannot open the database" in result.stderr
     assert "Traceback" not in result.stderr

@@ -23,7 +23,7 @@ def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
     assert "carol (Globex Dental, external): /sip help" in out
     assert "*`/sip status`*" in out
     assert "I don't know `/callerid please`" in out
-    assert "Open requests: 0" in out and "2 customers · 3 linked channels" in out
+    assert "Open requests: 0" in out and "2 customers · 2 linked channels" in out
     assert "HTTP 401: refused" in out
     assert '"database": "ok"' in out and '"redis": "ok"' in out
-    assert (tmp_path / "var" / "sipdesk.sqlite3").exists()  # the embedded SQLite default
+    assert not (tmp_path / "var").exists()  # a throwaway home: nothing left for `sipdesk run`
