@@ -9,6 +9,7 @@ import redis
 from slack_bolt import App
 
 from bot.local_redis import connect as connect_redis
+from bot.local_redis import stop_started as stop_private_redis
 from bot.settings import Settings
 from bot.slack_app import build_app
 from handlers.registry import Registry
@@ -56,6 +57,7 @@ class Runtime:
     def close(self) -> None:
         self.db.dispose()
         self.redis.close()
+        stop_private_redis()
 
 
 def open_database(settings: Settings) -> Database:
@@ -88,7 +90,9 @@ def start_runtime(settings: Settings) -> Runtime:
     db = open_database(settings)
     try:
         client = connect_redis(
-            settings.redis_url, start_if_down=settings.start_redis, workdir=settings.home / "redis"
+            settings.effective_redis_url,
+            start_if_down=settings.may_start_redis,
+            workdir=settings.home / "redis",
         )
     except Exception as error:
         raise StartupError(str(error)) from None

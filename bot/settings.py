@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOME = Path("var")
+EMBEDDED_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class TelephonyKind(StrEnum):
@@ -61,7 +62,7 @@ class Settings(BaseSettings):
     # Where state lives
     home: Path = Field(DEFAULT_HOME, validation_alias=_env("SIPDESK_HOME"))
     database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
-    redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_env("REDIS_URL"))
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))
     redis_prefix: str = Field("sipdesk:", validation_alias=_env("SIPDESK_REDIS_PREFIX"))
     start_redis: bool = Field(True, validation_alias=_env("SIPDESK_START_REDIS"))
 
@@ -107,6 +108,16 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'sipdesk.sqlite3').resolve()}"
 
+    @property
+    def effective_redis_url(self) -> str:
+        return self.redis_url or EMBEDDED_REDIS_URL
+
+    @property
+    def may_start_redis(self) -> bool:
+        """Only on the embedded default: a configured Redis that is down is an error, because a
+        replica with a private Redis would stop sharing dedupe and the leader lock."""
+        return self.redis_url is None and self.start_redis
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         problems: list[str] = []
@@ -124,7 +135,7 @@ class Settings(BaseSettings):
             problems.append("SIPDESK_STAFF_CHANNEL: required with a real Slack workspace")
         if not _is_http_url(self.slack_api_url):
             problems.append("SLACK_API_URL: must be an http(s) URL such as https://slack.com/api/")
-        if urlparse(self.redis_url).scheme not in ("redis", "rediss", "unix"):
+        if urlparse(self.effective_redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL: must look like redis://host:6379/0")
         if self.database_url is not None and not self.database_url.startswith(
             ("sqlite", "postgresql")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import click
 
@@ -33,3 +35,17 @@ def explained() -> Iterator[None]:
         yield
     except (StartupError, UserFacingError) as error:
         raise click.ClickException(str(error)) from None
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """`kill -TERM` ends the command as Ctrl-C does, so its clean-up runs (the private Redis)."""
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
