@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
 from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 from store import account_import
+from telephony.account_import import import_accounts
 
 EXAMPLE_ACCOUNTS = Path(__file__).resolve().parent.parent / "examples" / "accounts.yml"
 Print = Callable[[str], None]
@@ -129,9 +130,7 @@ def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
-    document = account_import.parse(data)
-    with runtime.db.session() as session:
-        account_import.apply(session, document)
+    import_accounts(runtime.db, runtime.services.telephony, account_import.parse(data))
 
 
 def _render_blocks(blocks: list[dict[str, Any]]) -> str:

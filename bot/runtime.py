@@ -16,7 +16,8 @@ from handlers.registry import Registry
 from handlers.services import Services
 from store.db import Database
 from store.migrate import is_up_to_date, upgrade
-from telephony import build_platform
+from store.redact import mask_url, redact
+from telephony import TelephonyPlatform, build_platform
 
 log = logging.getLogger(__name__)
 
@@ -60,27 +61,64 @@ class Runtime:
         stop_private_redis()
 
 
+NO_SLACK = (
+    "No Slack credentials are set: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), "
+    "or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); to try sipdesk without Slack, "
+    "run `sipdesk demo`."
+)
+
+
+def connect_database(settings: Settings) -> Database:
+    """The configured database, answering; else StartupError, one sentence, password masked."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    url = settings.effective_database_url
+    try:
+        db = Database(url)
+        db.ping()
+    except Exception as error:
+        raise _cannot_open(url, error) from None
+    return db
+
+
 def open_database(settings: Settings) -> Database:
     """The database, migrated if it is the embedded SQLite file; refused if PostgreSQL lags."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url)
+    db = connect_database(settings)
     try:
         if db.url.startswith("sqlite"):
             upgrade(db)
         elif not is_up_to_date(db):
             raise StartupError("The database schema is behind this release: run `sipdesk migrate`.")
     except StartupError:
+        db.dispose()
         raise
     except Exception as error:
-        raise StartupError(f"Cannot open the database ({type(error).__name__}: {error}).") from None
+        db.dispose()
+        raise _cannot_open(db.url, error) from None
     return db
 
 
-NO_SLACK = (
-    "No Slack credentials are set: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), "
-    "or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); to try sipdesk without Slack, "
-    "run `sipdesk demo`."
-)
+def _cannot_open(url: str, error: Exception) -> StartupError:
+    cause = getattr(error, "orig", None) or error
+    reason = redact(str(cause)).strip().splitlines()[0] if str(cause).strip() else ""
+    return StartupError(
+        f"Cannot open the database at {mask_url(url)} ({type(cause).__name__}: {reason}); "
+        "check DATABASE_URL and that the server is running."
+    )
+
+
+def telephony_platform(settings: Settings, db: Database) -> TelephonyPlatform:
+    """The configured platform (built-in tables or Kamailio)."""
+    return build_platform(
+        settings.telephony.value,
+        database=db,
+        sip_domain=settings.sip_domain,
+        registrations_feed=settings.registrations_feed,
+        kamailio_db_url=settings.kamailio_db_url,
+        kamailio_jsonrpc_url=settings.kamailio_jsonrpc_url,
+        kamailio_registrations_source=settings.kamailio_registrations_source.value,
+        kamailio_timezone=settings.kamailio_timezone,
+        timeout=settings.telephony_timeout,
+    )
 
 
 def start_runtime(settings: Settings) -> Runtime:
@@ -95,7 +133,8 @@ def start_runtime(settings: Settings) -> Runtime:
             workdir=settings.home / "redis",
         )
     except Exception as error:
-        raise StartupError(str(error)) from None
+        db.dispose()
+        raise StartupError(redact(str(error))) from None
     token = settings.slack_bot_token.get_secret_value()
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -104,17 +143,7 @@ def start_runtime(settings: Settings) -> Runtime:
         db=db,
         redis=client,
         redis_prefix=settings.redis_prefix,
-        telephony=build_platform(
-            settings.telephony.value,
-            database=db,
-            sip_domain=settings.sip_domain,
-            registrations_feed=settings.registrations_feed,
-            kamailio_db_url=settings.kamailio_db_url,
-            kamailio_jsonrpc_url=settings.kamailio_jsonrpc_url,
-            kamailio_registrations_source=settings.kamailio_registrations_source.value,
-            kamailio_timezone=settings.kamailio_timezone,
-            timeout=settings.telephony_timeout,
-        ),
+        telephony=telephony_platform(settings, db),
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
     )

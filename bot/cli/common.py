@@ -13,6 +13,7 @@ import click
 from bot.runtime import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 from store.errors import UserFacingError
+from telephony.errors import TelephonyError
 
 
 def settings_or_exit() -> Settings:
@@ -35,6 +36,8 @@ def explained() -> Iterator[None]:
         yield
     except (StartupError, UserFacingError) as error:
         raise click.ClickException(str(error)) from None
+    except TelephonyError as error:
+        raise click.ClickException(error.sentence) from None
 
 
 @contextmanager
