@@ -5,15 +5,19 @@ A bad or missing setting stops start-up with one message that lists every proble
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlparse
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from store.redact import mask_url
+
 DEFAULT_HOME = Path("var")
+_URLS_WITH_PASSWORDS = ("database_url", "redis_url", "kamailio_db_url")
 EMBEDDED_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -94,6 +98,12 @@ class Settings(BaseSettings):
     )
 
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Tokens are SecretStr already; URLs stay plain strings for their users, masked here.
+        for name, value in super().__repr_args__():
+            masked = name in _URLS_WITH_PASSWORDS and isinstance(value, str)
+            yield name, mask_url(value) if masked else value
 
     @property
     def has_slack_credentials(self) -> bool:

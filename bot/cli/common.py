@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +9,7 @@ from types import FrameType
 
 import click
 
+from bot.logs import configure_logging
 from bot.runtime import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 from store.errors import UserFacingError
@@ -21,11 +21,7 @@ def settings_or_exit() -> Settings:
         settings = load_settings()
     except SettingsError as error:
         raise click.ClickException(error.message) from None
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for chatty in ("httpx", "alembic.runtime.migration"):  # one line per request is noise here
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(settings.log_level)
     return settings
 
 

@@ -25,5 +25,7 @@ def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
     assert "I don't know `/callerid please`" in out
     assert "Open requests: 0" in out and "2 customers · 2 linked channels" in out
     assert "HTTP 401: refused" in out
+    assert "Invalid request signature" not in result.stderr  # a forged body is never logged
+    assert "body:" not in result.stderr and "token=" not in result.stderr
     assert '"database": "ok"' in out and '"redis": "ok"' in out
     assert not (tmp_path / "var").exists()  # a throwaway home: nothing left for `sipdesk run`
