@@ -5,19 +5,32 @@ A bad or missing setting stops start-up with one message that lists every proble
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from store.redact import mask_url
 
 DEFAULT_HOME = Path("var")
 _URLS_WITH_PASSWORDS = ("database_url", "redis_url", "kamailio_db_url")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_SLACK_USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
 EMBEDDED_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
@@ -98,6 +111,64 @@ class Settings(BaseSettings):
     )
 
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @field_validator("kamailio_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as UTC or Europe/Dublin") from None
+        return value
+
+    @field_validator("staff_channel")
+    @classmethod
+    def _staff_channel(cls, value: str | None) -> str | None:
+        if value is not None and not _SLACK_CHANNEL_ID.match(value):
+            raise ValueError("must be a Slack channel ID such as C0123ABCD (not its #name)")
+        return value
+
+    @field_validator("staff_usergroup")
+    @classmethod
+    def _staff_usergroup(cls, value: str | None) -> str | None:
+        if value is not None and not _SLACK_USERGROUP_ID.match(value):
+            raise ValueError("must be a Slack user group ID such as S0123ABCD (not its @handle)")
+        return value
+
+    @field_validator("sip_domain", "host")
+    @classmethod
+    def _hostname(cls, value: str) -> str:
+        if not _HOSTNAME.match(value):
+            raise ValueError("must be a host name or address such as sip.example.net")
+        return value
+
+    @field_validator("kamailio_jsonrpc_url")
+    @classmethod
+    def _jsonrpc_url(cls, value: str | None) -> str | None:
+        if value is not None and not _is_http_url(value):
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:5071/RPC")
+        return value
+
+    @field_validator("registrations_feed")
+    @classmethod
+    def _feed(cls, value: str | None) -> str | None:
+        if value is not None and "://" in value and not _is_http_url(value):
+            raise ValueError("must be a file path or an http(s) URL")
+        return value
+
+    @field_validator("kamailio_db_url")
+    @classmethod
+    def _kamailio_db(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgres", "mysql", "sqlite")):
+            raise ValueError("must be a database URL such as postgres://kamailio@host/kamailio")
+        return value
 
     def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
         # Tokens are SecretStr already; URLs stay plain strings for their users, masked here.
@@ -196,9 +267,15 @@ def _problems(error: ValidationError) -> list[str]:
             continue
         name = _env_name(str(item["loc"][0])) if item["loc"] else "settings"
         got = item.get("input")
-        shown = f" (got {got!r})" if isinstance(got, str | int | float) else ""
-        problems.append(f"{name}: {item['msg']}{shown}")
+        shown = f" (got {_shown(name, got)!r})" if isinstance(got, str | int | float) else ""
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}: {message}{shown}")
     return problems
+
+
+def _shown(name: str, value: object) -> object:
+    # A bad URL is echoed back to help, but never with its password.
+    return mask_url(value) if isinstance(value, str) and name.endswith("_URL") else value
 
 
 def _field_name(field_or_alias: str) -> str:

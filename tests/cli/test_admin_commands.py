@@ -217,6 +217,8 @@ def test_import_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn:
     [
         ({"PORT": "eighty"}, "PORT:"),
         ({"SLACK_BOT_TOKEN": "xoxp-user", "SIPDESK_TELEPHONY": "asterisk"}, "SIPDESK_TELEPHONY"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL: must be one of DEBUG, INFO"),
+        ({"KAMAILIO_TIMEZONE": "Mars/Base"}, "KAMAILIO_TIMEZONE: must be an IANA time zone"),
     ],
 )
 def test_bad_settings_stop_start_up_with_one_message(database: Database, env, expected):  # type: ignore[no-untyped-def]
@@ -225,6 +227,14 @@ def test_bad_settings_stop_start_up_with_one_message(database: Database, env, ex
     assert "sipdesk cannot start; fix these settings:" in result.stderr
     assert expected in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_bad_log_level_stops_every_command_with_one_message(database: Database):
+    for args in (("migrate",), ("import-accounts", str(EXAMPLE)), ("link-channel", "C0A", "X")):
+        result = _sipdesk(database, *args, env={"LOG_LEVEL": "loud"})
+        assert result.returncode == 1, args
+        assert "LOG_LEVEL: must be one of DEBUG, INFO" in result.stderr
+        assert "Traceback" not in result.stderr
 
 
 def test_run_without_slack_credentials_says_what_to_set_and_stops(database: Database):
