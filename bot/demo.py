@@ -3,6 +3,7 @@ sandbox; prints what each person would see, like a screenshot of the channels.""
 
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import httpx
 import yaml
 from pydantic import SecretStr
 
+from bot.demo_render import indent, render_blocks
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -59,6 +61,8 @@ def set_the_stage(settings: Settings) -> Stage:
         shutil.rmtree(home, ignore_errors=True)
         raise
     _load_customers(runtime, world)
+    # Bolt's hints about events nobody handles yet are noise beside the transcript.
+    logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)
     server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     names = {
@@ -103,17 +107,17 @@ def play(stage: Stage, out: Print) -> None:
     out(f"{stage.names[w.alice]} opens the sipdesk Home tab")
     slack.app_home_opened(w.alice)
     home = stage.sandbox.eventually(lambda: stage.sandbox.home_of(w.alice))
-    out(_indent(_render_blocks(home["blocks"] if home else [])))
+    out(indent(render_blocks(home["blocks"] if home else [])))
 
     out("a forger posts /sip help with a bad signature")
     forged = slack.with_signature(Signature.BAD).slash_command(
         "/sip", "help", user=w.carol, channel=w.globex_channel
     )
-    out(_indent(f"HTTP {forged.status_code}: refused, nothing happens"))
+    out(indent(f"HTTP {forged.status_code}: refused, nothing happens"))
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")
-    out(_indent(httpx.get(health).text))
+    out(indent(httpx.get(health).text))
 
 
 def _command(stage: Stage, out: Print, user: str, channel: str, command: str, text: str) -> None:
@@ -122,7 +126,7 @@ def _command(stage: Stage, out: Print, user: str, channel: str, command: str, te
     body: dict[str, Any] = answer.json() if answer.content else {}
     who = "only visible to you" if body.get("response_type") == "ephemeral" else "in channel"
     out(f"[{stage.names[channel]}] sipdesk ({who}):")
-    out(_indent(_render_blocks(body.get("blocks", [])) or body.get("text", "")))
+    out(indent(render_blocks(body.get("blocks", [])) or body.get("text", "")))
 
 
 def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
@@ -131,22 +135,3 @@ def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
     import_accounts(runtime.db, runtime.services.telephony, account_import.parse(data))
-
-
-def _render_blocks(blocks: list[dict[str, Any]]) -> str:
-    lines: list[str] = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            lines.append(str(text.get("text", "")))
-        for element in block.get("elements", []):
-            label = element.get("text")
-            if element.get("type") == "button" and isinstance(label, dict):
-                lines.append(f"[ {label.get('text')} ]")
-            elif element.get("type") == "mrkdwn":
-                lines.append(str(label))
-    return "\n".join(lines)
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines()) + "\n"

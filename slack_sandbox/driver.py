@@ -161,6 +161,16 @@ class SlackDriver:
         """A person writes in a channel, and Slack tells the bot."""
         return self.event(self.sandbox.say(user, channel, text, thread_ts=thread_ts))
 
+    def mention(
+        self, user: str, channel: str, text: str, *, thread_ts: str | None = None
+    ) -> httpx.Response:
+        """A person writes `@sipdesk text`: Slack sends the `message` and `app_mention` events."""
+        message = self.sandbox.say(
+            user, channel, payloads.mention_text(self.sandbox, text), thread_ts=thread_ts
+        )
+        self.event(message)
+        return self.event(payloads.app_mention(self.sandbox, message))
+
     def share_file(
         self,
         user: str,

@@ -239,3 +239,13 @@ def app_home_opened(sandbox: SlackSandbox, user: str) -> dict[str, Any]:
         "tab": "home",
         "event_ts": sandbox.world.new_ts(),
     }
+
+
+def app_mention(sandbox: SlackSandbox, message: dict[str, Any]) -> dict[str, Any]:
+    """The `app_mention` event Slack sends beside the `message` event of a mention."""
+    fields = ("user", "team", "text", "ts", "channel", "event_ts", "thread_ts")
+    return {"type": "app_mention", **{k: message[k] for k in fields if k in message}}
+
+
+def mention_text(sandbox: SlackSandbox, text: str) -> str:
+    return f"<@{sandbox.bot_user_id}> {text}".rstrip()
