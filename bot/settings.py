@@ -6,6 +6,7 @@ A bad or missing setting stops start-up with one message that lists every proble
 from __future__ import annotations
 
 import re
+from ipaddress import ip_address
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -145,7 +146,7 @@ class Settings(BaseSettings):
     @field_validator("sip_domain", "host")
     @classmethod
     def _hostname(cls, value: str) -> str:
-        if not _HOSTNAME.match(value):
+        if not _HOSTNAME.match(value) and not _is_ip_address(value):
             raise ValueError("must be a host name or address such as sip.example.net")
         return value
 
@@ -295,6 +296,14 @@ def _env_name(field_or_alias: str) -> str:
 
 def _plain(secret: SecretStr | None) -> str | None:
     return None if secret is None else secret.get_secret_value()
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_http_url(url: str) -> bool:

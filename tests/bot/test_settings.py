@@ -87,3 +87,9 @@ def test_a_bad_url_is_echoed_without_its_password(monkeypatch: pytest.MonkeyPatc
 def test_the_log_level_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("LOG_LEVEL", "debug")
     assert load_settings(_env_file=None).log_level == "DEBUG"
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "::1", "sipdesk.internal", "10.0.0.7"])
+def test_any_address_or_host_name_is_a_host(monkeypatch: pytest.MonkeyPatch, host: str):
+    monkeypatch.setenv("HOST", host)
+    assert load_settings(_env_file=None).host == host
