@@ -6,9 +6,9 @@ A bad or missing setting stops start-up with one message that lists every proble
 from __future__ import annotations
 
 import re
-from ipaddress import ip_address
 from collections.abc import Iterator
 from enum import StrEnum
+from ipaddress import ip_address
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlparse
