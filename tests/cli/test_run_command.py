@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from slack_sandbox import SlackSandbox
 
@@ -70,3 +71,46 @@ def test_a_port_already_in_use_is_one_sentence(env: dict[str, str]):
     assert result.returncode == 1
     assert f"Port {env['PORT']} on 127.0.0.1 is already in use" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+RUN_ON_A_FREE_EMBEDDED_PORT = """
+import sys
+from bot import settings
+settings.EMBEDDED_REDIS_URL = sys.argv[1]  # the machine's 6379 answers already
+from bot.cli import main
+main(["run"])
+"""
+
+
+def test_sigterm_stops_the_private_redis_sipdesk_run_started(env: dict[str, str]):
+    url = f"redis://127.0.0.1:{_free_port()}/0"
+    env.pop("REDIS_URL")  # the embedded default: sipdesk starts its own Redis
+    bot = subprocess.Popen(
+        [sys.executable, "-c", RUN_ON_A_FREE_EMBEDDED_PORT, url],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert bot.stdout is not None
+        assert "sipdesk: listening on" in bot.stdout.readline()
+        assert _answers(url)
+        bot.send_signal(signal.SIGTERM)
+        _, err = bot.communicate(timeout=30)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.communicate()
+    assert bot.returncode == 0, err
+    assert not _answers(url)  # no redis-server left behind
+
+
+def _answers(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
