@@ -50,7 +50,10 @@ def test_the_demo_never_writes_into_the_configured_database(tmp_path: Path):
 
 
 def test_a_newcomer_talks_to_the_bot_at_the_prompt_as_a_customer_and_as_staff(tmp_path: Path):
-    script = "\n".join(["/sip help", "as alice", "home", "1", "as dave", "quit", ""])
+    bill = tmp_path / "bill.pdf"
+    bill.write_bytes(b"%PDF-1.4 not much of a bill")
+    lines = ["/sip help", "@sipdesk hello", str(bill), "click 99", "as alice", "home", "1"]
+    script = "\n".join([*lines, "as dave", "quit", ""])
     result = subprocess.run(
         [SIPDESK, "demo", "--keep-running"],
         cwd=tmp_path,
@@ -64,6 +67,8 @@ def test_a_newcomer_talks_to_the_bot_at_the_prompt_as_a_customer_and_as_staff(tm
     prompt = result.stdout.split("Type `help` for what you can do", 1)[1]
     assert "carol@#globex-voip> [#globex-voip] sipdesk (only visible to carol):" in prompt
     assert "*`/sip status`*" in prompt
+    assert "carol uploaded bill.pdf" in prompt
+    assert "There is no button [99]." in prompt
     assert "You are alice (support) in #globex-voip." in prompt
     assert "alice (support) sees the sipdesk Home tab:" in prompt
     assert "[1: Refresh]" in prompt
