@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import redis
 from slack_bolt import App
 
+from bot.health import HealthCheck
 from bot.local_redis import connect as connect_redis
 from bot.settings import Settings
 from bot.slack_app import build_app
@@ -36,6 +37,9 @@ class Runtime:
     registry: Registry
     sandbox: SlackSandbox | None = None
     _owned_sandbox: bool = field(default=False, repr=False)
+    # What the HTTP door checks Slack's signature with (None in Socket Mode)
+    signing_secret: str | None = field(default=None, repr=False)
+    _health: HealthCheck | None = field(default=None, init=False, repr=False)
 
     @property
     def db(self) -> Database:
@@ -46,18 +50,13 @@ class Runtime:
         return self.services.redis
 
     def health(self) -> dict[str, str]:
-        checks: dict[str, str] = {}
-        try:
-            self.db.ping()
-            checks["database"] = "ok"
-        except Exception as error:
-            checks["database"] = f"down: {type(error).__name__}"
-        try:
-            self.redis.ping()
-            checks["redis"] = "ok"
-        except Exception as error:
-            checks["redis"] = f"down: {type(error).__name__}"
-        return checks
+        """Each part "ok" or "down: why", within 2 s even when a part hangs (bot/health.py)."""
+        if self._health is None:
+            # The probes look the parts up on each call, so a swapped client is what is probed.
+            self._health = HealthCheck(
+                {"database": lambda: self.db.ping(), "redis": lambda: self.redis.ping()}
+            )
+        return self._health()
 
     def close(self) -> None:
         if self._owned_sandbox and self.sandbox is not None:
@@ -127,4 +126,4 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
         staff_usergroup=settings.staff_usergroup,
     )
     app, registry = build_app(services, token=token, signing_secret=secret, api_url=api_url)
-    return Runtime(settings, services, app, registry, sandbox, owned)
+    return Runtime(settings, services, app, registry, sandbox, owned, signing_secret=secret)

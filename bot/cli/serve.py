@@ -30,7 +30,7 @@ def run() -> None:
                 handler.close()  # type: ignore[no-untyped-call]  # its worker threads too
             return
         server = HttpServer(
-            make_wsgi(runtime.app, runtime.health),
+            make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret),
             settings.host,
             settings.port,
             threads=settings.http_threads,
