@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.slack_app import build_app
 from handlers.registry import Registry
 from handlers.services import Services
-from store.db import Database
+from store.db import Database, Deadlines
 from store.migrate import is_up_to_date, upgrade
 from telephony import build_platform
 
@@ -68,7 +68,9 @@ class Runtime:
 def open_database(settings: Settings) -> Database:
     """The database, migrated if it is the embedded SQLite file; refused if PostgreSQL lags."""
     settings.home.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url)
+    url = settings.effective_database_url
+    # A listener must not wait on PostgreSQL past Slack's ack budget (store/db.py, Deadlines).
+    db = Database(url, deadlines=None if url.startswith("sqlite") else Deadlines())
     try:
         if db.url.startswith("sqlite"):
             upgrade(db)
