@@ -69,7 +69,7 @@ def build_app(
     dedupe = EventDeduplicator(ack_path_redis(services.redis), services.redis_prefix)
     app.use(_drop_duplicate_deliveries(dedupe, Breaker(REDIS_COOLDOWN_SECONDS)))
     app.error(_tell_the_user)
-    registry = Registry(app)
+    registry = Registry(app, services)
     handlers.register_all(registry, services)
     return app, registry
 
