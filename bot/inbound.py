@@ -17,6 +17,14 @@ from urllib.parse import parse_qsl
 CONTEXT_KEY = "sipdesk_inbound"
 # Bolt reads these while building its context; each must be absent, None, a string or an object.
 _IDENTITY_KEYS = ("team", "user", "channel", "enterprise", "container", "message", "view")
+# What a listener of an event reads without checking: it must be there, as a string.
+EVENT_FIELDS: dict[str, tuple[str, ...]] = {"app_home_opened": ("user",)}
+# Bolt routes these on a field of the envelope: a missing one would be a KeyError inside Bolt.
+_ROUTED_ON = {
+    "block_suggestion": "action_id",
+    "shortcut": "callback_id",
+    "message_action": "callback_id",
+}
 _INTERACTIONS = (
     "block_actions",
     "block_suggestion",
@@ -169,6 +177,9 @@ def _event_delivery(body: Mapping[str, Any]) -> EventDelivery:
         value = event.get(key)
         if value is not None and not isinstance(value, str | dict):
             raise Malformed(f"event.{key} is a {type(value).__name__}")
+    for key in EVENT_FIELDS.get(event_type, ()):
+        if not isinstance(event.get(key), str) or not event[key]:
+            raise Malformed(f"{event_type} event without a usable {key}")
     user_id = user if isinstance(user, str) else None
     return EventDelivery(
         _text(body, "event_id"), _text(body, "team_id"), Event(event_type, user_id)
@@ -198,8 +209,12 @@ def _interaction(kind: str, body: Mapping[str, Any]) -> Interaction:
     view = body.get("view")
     if view is not None and not isinstance(view, dict):
         raise Malformed(f"view is a {type(view).__name__}, not an object")
-    if kind in ("view_submission", "view_closed") and view is None:
-        raise Malformed(f"{kind} without a view")
+    if kind in ("view_submission", "view_closed") and (
+        view is None or not isinstance(view.get("callback_id"), str)
+    ):
+        raise Malformed(f"{kind} without a view and its callback_id")
+    if kind in _ROUTED_ON:
+        _text(body, _ROUTED_ON[kind], required=True)
     typed_view = None
     if view is not None:
         typed_view = View(_text(view, "id"), _text(view, "callback_id"))

@@ -12,6 +12,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -137,6 +138,10 @@ def _tell_the_user(
     """The one error handler: a known error becomes its sentence, anything else an apology."""
     if isinstance(error, UserFacingError):
         message = error.message
+    elif isinstance(error, SlackApiError):
+        # Slack said no (a user gone, a view expired): its answer says it all, in one line.
+        logger.warning("Slack refused a call: %s", error.response.get("error", "unknown error"))
+        message = "Sorry, Slack did not accept that. Please try again in a minute."
     else:
         logger.exception("listener failed", exc_info=error)
         message = "Sorry, something went wrong on our side. Please try again in a minute."
