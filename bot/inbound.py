@@ -149,7 +149,16 @@ def parse(body: Mapping[str, Any]) -> Inbound:
         isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
     ):
         raise Malformed("authorizations is not a list of objects")
+    response_url = body.get("response_url")
+    if response_url is not None and not (
+        isinstance(response_url, str) and response_url.startswith(("https://", "http://"))
+    ):
+        raise Malformed("response_url is not an http(s) URL")
     kind = body.get("type")
+    if "command" in body:  # Bolt takes any body with this field for a slash command
+        if kind is not None:
+            raise Malformed(f"a {str(kind)[:40]!r} request with a command field")
+        return _slash_command(body)
     if kind == "url_verification":
         return UrlVerification(_text(body, "challenge", required=True) or "")
     if kind == "event_callback":
@@ -158,8 +167,6 @@ def parse(body: Mapping[str, Any]) -> Inbound:
         return _interaction(str(kind), body)
     if kind == "app_rate_limited":
         return OtherEnvelope(str(kind))
-    if kind is None and "command" in body:
-        return _slash_command(body)
     raise Malformed(f"unknown request type {str(kind)[:40]!r}")
 
 
@@ -173,10 +180,13 @@ def _event_delivery(body: Mapping[str, Any]) -> EventDelivery:
     user = event.get("user")
     if user is not None and not isinstance(user, str | dict):
         raise Malformed("event.user is neither a string nor an object")
-    for key in ("channel", "team", "item", "message"):
+    for key in ("channel", "team", "item"):
         value = event.get(key)
         if value is not None and not isinstance(value, str | dict):
             raise Malformed(f"event.{key} is a {type(value).__name__}")
+    for key in ("message", "previous_message"):
+        if event.get(key) is not None and not isinstance(event[key], dict):
+            raise Malformed(f"event.{key} is not an object")
     for key in EVENT_FIELDS.get(event_type, ()):
         if not isinstance(event.get(key), str) or not event[key]:
             raise Malformed(f"{event_type} event without a usable {key}")
@@ -210,9 +220,11 @@ def _interaction(kind: str, body: Mapping[str, Any]) -> Interaction:
     if view is not None and not isinstance(view, dict):
         raise Malformed(f"view is a {type(view).__name__}, not an object")
     if kind in ("view_submission", "view_closed") and (
-        view is None or not isinstance(view.get("callback_id"), str)
+        view is None
+        or not isinstance(view.get("callback_id"), str)
+        or not isinstance(view.get("type"), str)
     ):
-        raise Malformed(f"{kind} without a view and its callback_id")
+        raise Malformed(f"{kind} without a view, its type and its callback_id")
     if kind in _ROUTED_ON:
         _text(body, _ROUTED_ON[kind], required=True)
     typed_view = None

@@ -154,5 +154,5 @@ def _tell_the_user(
     if respond is not None and (body.get("response_url") or body.get("response_urls")):
         try:
             respond(text=f":warning: {message}", response_type="ephemeral", replace_original=False)
-        except Exception:
-            logger.warning("could not tell the user about an error", exc_info=True)
+        except Exception as failure:
+            logger.warning("could not tell the user about an error (%s)", type(failure).__name__)
