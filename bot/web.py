@@ -43,7 +43,7 @@ def make_wsgi(app: App, health: HealthCheck, *, signing_secret: str | None) -> W
 
     def wsgi(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
-        if path == "/healthz" and method in ("GET", "HEAD"):
+        if path == "/healthz" and method == "GET":
             checks = health()
             healthy = all(v == "ok" for v in checks.values())
             body = json.dumps({"status": "ok" if healthy else "degraded", **checks}).encode()
