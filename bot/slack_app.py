@@ -25,6 +25,7 @@ from bot.signature import VERIFIED_KEY
 from handlers.registry import Registry
 from handlers.services import Services
 from store.breaker import Breaker
+from store.db import is_unavailable
 from store.dedupe import EventDeduplicator, slack_delivery
 from store.errors import UserFacingError
 
@@ -34,6 +35,7 @@ LISTENER_THREADS = 32
 # Deduplication sits in the ack path: it gets a quarter of a second, then is skipped for a while.
 ACK_PATH_REDIS_SECONDS = 0.25
 REDIS_COOLDOWN_SECONDS = 5.0
+TRY_AGAIN_SHORTLY = "sipdesk can't reach a service it needs right now. Please try again shortly."
 
 
 def web_client(token: str, api_url: str) -> WebClient:
@@ -138,6 +140,10 @@ def _tell_the_user(
     """The one error handler: a known error becomes its sentence, anything else an apology."""
     if isinstance(error, UserFacingError):
         message = error.message
+    elif isinstance(error, redis.RedisError) or is_unavailable(error):
+        # A dependency away (outside a unit of work that would have said so already).
+        logger.warning("a dependency is unavailable (%s)", type(error).__name__)
+        message = TRY_AGAIN_SHORTLY
     elif isinstance(error, SlackApiError):
         # Slack said no (a user gone, a view expired): its answer says it all, in one line.
         logger.warning("Slack refused a call: %s", error.response.get("error", "unknown error"))

@@ -145,3 +145,17 @@ def test_a_stopped_postgresql_holds_no_ack_is_named_and_recovers(
         assert bot.sandbox.eventually(lambda: "Open requests: 0" in _home_text(bot, w.alice))
         _help_acks_within_a_second(bot, times=2)
     assert tracebacks(log.records) == []
+
+
+def test_a_listener_whose_dependency_is_away_answers_try_again_shortly(bot: Bot, log: Any):
+    def enqueue(ack: Any, command: Any) -> None:
+        ack()
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    bot.runtime.app.command("/queue")(enqueue)
+    bot.slack.slash_command("/queue", "", user=bot.world.carol, channel=bot.world.globex_channel)
+    said = bot.sandbox.eventually(lambda: bot.sandbox.responses)
+    assert [r.body["text"] for r in said] == [
+        ":warning: sipdesk can't reach a service it needs right now. Please try again shortly."
+    ]
+    assert tracebacks(log.records) == []
