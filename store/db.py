@@ -24,6 +24,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from store.errors import UserFacingError
+from store.redact import mask_url
 from store.watchdog import Alarm, Watchdog
 
 log = logging.getLogger(__name__)
@@ -182,6 +183,9 @@ class Database:
         self.deadlines = deadlines
         self.engine = make_engine(url, deadlines, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def __repr__(self) -> str:
+        return f"Database({mask_url(self.url)!r})"
 
     @contextmanager
     def session(self) -> Iterator[Session]:

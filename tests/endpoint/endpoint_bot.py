@@ -70,8 +70,9 @@ def running_bot(
         SIPDESK_START_REDIS=False,
         SIPDESK_STAFF_CHANNEL=world.staff_channel,
         SIPDESK_STAFF_USERGROUP=world.staff_group,
+        **sandbox.bot_env(),
     )
-    runtime = start_runtime(settings, sandbox=sandbox)
+    runtime = start_runtime(settings)
     wsgi = make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret)
     server = HttpServer(wsgi, "127.0.0.1", 0, limits=limits).start()
     slack = SlackDriver(server.url, sandbox.signing_secret, sandbox, timeout=15)
