@@ -63,7 +63,8 @@ def open_desk(
     )
     runtime = start_runtime(settings)
     load_customers(runtime, world)
-    server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
+    wsgi = make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret)
+    server = HttpServer(wsgi, "127.0.0.1", 0).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     return Desk(sandbox, world, runtime, server, slack, JobWorker(runtime).start())
 
