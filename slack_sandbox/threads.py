@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from slack_sandbox.driving import Driver
-from slack_sandbox.sandbox import SlackSandbox
+from slack_sandbox.readback import BotActivity
 from slack_sandbox.slack_side import CustomerUpload, SlackSide
 
 
@@ -86,7 +86,7 @@ def share_file_in_thread(
     return upload
 
 
-def thread_replies(sandbox: SlackSandbox, channel: str, thread_ts: str) -> list[dict[str, Any]]:
+def thread_replies(sandbox: BotActivity, channel: str, thread_ts: str) -> list[dict[str, Any]]:
     """The bot's replies in a thread, oldest first (the root itself left out)."""
     return [
         m
@@ -95,5 +95,5 @@ def thread_replies(sandbox: SlackSandbox, channel: str, thread_ts: str) -> list[
     ]
 
 
-def thread_texts(sandbox: SlackSandbox, channel: str, thread_ts: str) -> list[str]:
+def thread_texts(sandbox: BotActivity, channel: str, thread_ts: str) -> list[str]:
     return [str(m.get("text", "")) for m in thread_replies(sandbox, channel, thread_ts)]
