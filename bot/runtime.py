@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ class Runtime:
     registry: Registry
     sandbox: SlackSandbox | None = None
     _owned_sandbox: bool = field(default=False, repr=False)
+    # In-process parts (scheduler, worker) that `close()` stops first.
+    closers: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def db(self) -> Database:
@@ -60,6 +63,8 @@ class Runtime:
         return checks
 
     def close(self) -> None:
+        for close_part in reversed(self.closers):
+            close_part()
         if self._owned_sandbox and self.sandbox is not None:
             self.sandbox.stop()
         self.db.dispose()

@@ -14,12 +14,17 @@ from waitress.server import create_server
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
 HealthCheck = Callable[[], dict[str, str]]
+Wsgi = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
-def make_wsgi(app: App, health: HealthCheck) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+def make_wsgi(
+    app: App, health: HealthCheck, push: Wsgi | None = None
+) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
     slack = SlackRequestHandler(app, path="/slack/events")
 
     def wsgi(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if push is not None and is_registrar_push(environ):
+            return push(environ, start_response)
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             checks = health()
             healthy = all(v == "ok" for v in checks.values())
@@ -32,6 +37,11 @@ def make_wsgi(app: App, health: HealthCheck) -> Callable[[Environ, StartResponse
         return slack(environ, start_response)
 
     return wsgi
+
+
+def is_registrar_push(environ: Environ) -> bool:
+    """`/watch/registrar-events`: the registrar's pushes (bot/push_endpoint.py answers them)."""
+    return environ.get("PATH_INFO") == "/watch/registrar-events"
 
 
 class HttpServer:

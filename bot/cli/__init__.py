@@ -17,9 +17,19 @@ def _register() -> None:
     from bot.cli.admin import import_accounts, link_channel, migrate
     from bot.cli.check_bill import check_bill
     from bot.cli.demo import demo
+    from bot.cli.scheduler import digest, scheduler
     from bot.cli.serve import run
 
-    for command in (run, demo, migrate, import_accounts, link_channel, check_bill):
+    for command in (
+        run,
+        demo,
+        migrate,
+        import_accounts,
+        link_channel,
+        check_bill,
+        scheduler,
+        digest,
+    ):
         main.add_command(command)
 
 

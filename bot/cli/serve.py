@@ -19,6 +19,10 @@ def run() -> None:
     settings = settings_or_exit()
     with explained():
         runtime = start_runtime(settings)
+    from bot.push_endpoint import registrar_events
+    from bot.scheduler_process import start_in_process
+
+    start_in_process(runtime)  # on the embedded defaults; stopped by runtime.close()
     try:
         if settings.socket_mode:
             with explained():
@@ -30,7 +34,7 @@ def run() -> None:
                 handler.close()  # type: ignore[no-untyped-call]  # its worker threads too
             return
         server = HttpServer(
-            make_wsgi(runtime.app, runtime.health),
+            make_wsgi(runtime.app, runtime.health, registrar_events(runtime)),
             settings.host,
             settings.port,
             threads=settings.http_threads,

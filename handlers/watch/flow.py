@@ -270,3 +270,17 @@ def _customer_channels(session: Session, customer_id: int) -> list[str]:
             )
         )
     )
+
+
+def poll_is_due(db: Database, now: datetime, policy: WatchPolicy) -> bool:
+    """Some account's debounce has run out (a push started it): poll now, not at the interval."""
+    with db.session() as session:
+        due = session.scalar(
+            select(SipAccount.id)
+            .where(
+                SipAccount.unregistered_since <= now - policy.down_after,
+                SipAccount.status != AccountStatus.DOWN,
+            )
+            .limit(1)
+        )
+    return due is not None
