@@ -39,7 +39,13 @@ def watch_policy(settings: Settings) -> WatchPolicy:
         staff_channel=settings.staff_channel,
         alert_staff=settings.alert_staff,
         staff_timezone=settings.staff_timezone,
+        claim_lease=claim_lease(settings),
     )
+
+
+def claim_lease(settings: Settings) -> timedelta:
+    """A claim older than four leader TTLs has no live poster (60 s with the default TTL)."""
+    return timedelta(seconds=4 * settings.leader_ttl)
 
 
 def digest_policy(settings: Settings) -> DigestPolicy:
@@ -47,6 +53,7 @@ def digest_policy(settings: Settings) -> DigestPolicy:
         default_cron=" ".join(settings.digest_cron.split()),
         staff_channel=settings.staff_channel,
         staff_timezone=settings.staff_timezone,
+        claim_lease=claim_lease(settings),
     )
 
 
