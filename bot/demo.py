@@ -12,6 +12,7 @@ import httpx
 import yaml
 from sqlalchemy import select
 
+from bot.demo_scenes import watch as watch_scene
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -73,13 +74,15 @@ def play(stage: Stage, out: Print) -> None:
     out(f"{stage.names[w.alice]} opens the sipdesk Home tab")
     slack.app_home_opened(w.alice)
     home = stage.sandbox.eventually(lambda: stage.sandbox.home_of(w.alice))
-    out(_indent(_render_blocks(home["blocks"] if home else [])))
+    out(_indent(render_blocks(home["blocks"] if home else [])))
 
     out("a forger posts /sip help with a bad signature")
     forged = slack.with_signature(Signature.BAD).slash_command(
         "/sip", "help", user=w.carol, channel=w.globex_channel
     )
     out(_indent(f"HTTP {forged.status_code}: refused, nothing happens"))
+
+    watch_scene.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")
@@ -92,7 +95,7 @@ def _command(stage: Stage, out: Print, user: str, channel: str, command: str, te
     body: dict[str, Any] = answer.json() if answer.content else {}
     who = "only visible to you" if body.get("response_type") == "ephemeral" else "in channel"
     out(f"[{stage.names[channel]}] sipdesk ({who}):")
-    out(_indent(_render_blocks(body.get("blocks", [])) or body.get("text", "")))
+    out(_indent(render_blocks(body.get("blocks", [])) or body.get("text", "")))
 
 
 def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
@@ -108,7 +111,7 @@ def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
             session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
 
 
-def _render_blocks(blocks: list[dict[str, Any]]) -> str:
+def render_blocks(blocks: list[dict[str, Any]]) -> str:
     lines: list[str] = []
     for block in blocks:
         text = block.get("text")

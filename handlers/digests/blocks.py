@@ -47,7 +47,7 @@ def staff_digest(digest: StaffDigest, zone: str, now: datetime) -> tuple[str, li
     lines = [
         "*Staff digest: SIP accounts across customers*",
         f"{digest.down_now} of {digest.accounts} SIP accounts Down now; "
-        f"{digest.outages} outages{since}.",
+        f"{digest.outages} outage{'' if digest.outages == 1 else 's'}{since}.",
     ]
     if digest.longest:
         lines.append("*Longest outages*")
