@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from handlers.notify import Notifier
 from handlers.watch import blocks
@@ -31,6 +31,14 @@ from store.models import (
 )
 
 log = logging.getLogger(__name__)
+
+# A message's lines with their accounts and customers in four queries, however many there are.
+_WITH_LINES = [
+    selectinload(AlertMessage.outages)
+    .selectinload(OutageAlert.outage)
+    .selectinload(Outage.sip_account)
+    .selectinload(SipAccount.customer)
+]
 
 
 @dataclass(frozen=True)
@@ -79,34 +87,42 @@ def alert_pending(db: Database, notifier: Notifier, policy: WatchPolicy, now: da
     """Tell every channel about its open outages nobody told it of yet, one message each."""
     groups: dict[Audience, list[int]] = defaultdict(list)
     with db.session() as session:
-        outages = session.scalars(
-            select(Outage)
+        rows = session.execute(
+            select(Outage.id, Outage.sip_account_id, SipAccount.customer_id)
             .join(SipAccount, SipAccount.id == Outage.sip_account_id)
             .where(Outage.ended_at.is_(None), Outage.storm.is_(False), Outage.flapping.is_(False))
         ).all()
-        if not outages:
+        if not rows:
             return 0
         told = set(
             session.execute(
-                select(OutageAlert.outage_id, OutageAlert.channel_id).where(
-                    OutageAlert.outage_id.in_([o.id for o in outages])
-                )
+                select(OutageAlert.outage_id, OutageAlert.channel_id)
+                .join(Outage, Outage.id == OutageAlert.outage_id)
+                .where(Outage.ended_at.is_(None))
             ).all()
         )
+        every = [(int(o), int(a), int(c)) for o, a, c in rows]
+        by_customer: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+        for row in every:
+            by_customer[row[2]].append(row)
         silenced_customers, silenced_accounts = active_silences(session, now)
+        muted: set[int] = set()
         for audience in audiences(session, policy):
-            for outage in outages:
-                customer_id = outage.sip_account.customer_id
-                if audience.customer_id not in (None, customer_id):
+            if audience.customer_id is None:
+                mine = every
+            else:
+                mine = by_customer.get(audience.customer_id, [])
+            if not mine or quiet_now(audience.quiet_hours, audience.zone, now):
+                continue
+            for outage_id, account_id, customer_id in mine:
+                if (outage_id, audience.channel_id) in told:
                     continue
-                if (outage.id, audience.channel_id) in told:
+                if customer_id in silenced_customers or account_id in silenced_accounts:
+                    muted.add(outage_id)
                     continue
-                if customer_id in silenced_customers or outage.sip_account_id in silenced_accounts:
-                    outage.silenced = True
-                    continue
-                if quiet_now(audience.quiet_hours, audience.zone, now):
-                    continue
-                groups[audience].append(outage.id)
+                groups[audience].append(outage_id)
+        if muted:
+            session.execute(update(Outage).where(Outage.id.in_(muted)).values(silenced=True))
     posted = 0
     for audience, outage_ids in groups.items():
         message_id = _claim_group(db, audience, outage_ids, now)
@@ -153,7 +169,7 @@ def _render(
 
 def _post_alert(db: Database, notifier: Notifier, message_id: int, now: datetime) -> int:
     with db.session() as session:
-        message = session.get_one(AlertMessage, message_id)
+        message = session.get_one(AlertMessage, message_id, options=_WITH_LINES)
         text, payload = _render(session, message, now)
     return 1 if post_claimed(db, notifier, message_id, text, payload, now) else 0
 
@@ -209,7 +225,7 @@ def tell_recoveries(db: Database, notifier: Notifier, now: datetime) -> int:
             by_message[message_id].append(alert_id)
     for message_id, alert_ids in by_message.items():
         with db.session() as session:
-            message = session.get_one(AlertMessage, message_id)
+            message = session.get_one(AlertMessage, message_id, options=_WITH_LINES)
             text, payload = _render(session, message, now)
             back = [line_of(a.outage) for a in message.outages if a.id in alert_ids]
             channel, ts = message.channel_id, message.ts
