@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.runtime import Runtime
-from bot.settings import Settings
+from bot.settings import Settings, TelephonyKind
 from handlers.digests.flow import DigestPolicy, run_due
 from handlers.housekeeping.flow import HousekeepingPolicy, sweep
 from handlers.notify import Notifier, SlackNotifier
@@ -99,11 +99,20 @@ class SchedulerProcess:
 
     def start(self) -> SchedulerProcess:
         self.lock.start_keeping()
-        every = self._runtime.settings.watch_interval
-        self._scheduler.add_job(self._leading(self._poll), "interval", seconds=every, id="watch")
-        self._scheduler.add_job(
-            self._leading(self._poll_if_due), "interval", seconds=DUE_CHECK_EVERY, id="watch-due"
-        )
+        settings = self._runtime.settings
+        if self.watching:
+            every = settings.watch_interval
+            self._scheduler.add_job(
+                self._leading(self._poll), "interval", seconds=every, id="watch"
+            )
+            self._scheduler.add_job(
+                self._leading(self._poll_if_due),
+                "interval",
+                seconds=DUE_CHECK_EVERY,
+                id="watch-due",
+            )
+        else:
+            log.info("scheduler: no registrations source (SIPDESK_REGISTRATIONS_FEED), no watch")
         self._scheduler.add_job(
             self._leading(self._send_digests), "interval", seconds=DIGEST_EVERY, id="digests"
         )
@@ -116,6 +125,12 @@ class SchedulerProcess:
         self._scheduler.start()
         return self
 
+    @property
+    def watching(self) -> bool:
+        """The built-in platform without a feed knows no registrations: nothing to watch."""
+        settings = self._runtime.settings
+        return settings.telephony is not TelephonyKind.BUILTIN or bool(settings.registrations_feed)
+
     def stop(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
@@ -126,7 +141,8 @@ class SchedulerProcess:
         if leading and self._scheduler.running:
             # Catch up at once: a missed digest slot, alerts a dead leader claimed but never posted.
             for job in ("watch", "digests"):
-                self._scheduler.modify_job(job, next_run_time=datetime.now(UTC))
+                if self._scheduler.get_job(job) is not None:
+                    self._scheduler.modify_job(job, next_run_time=datetime.now(UTC))
 
     def _leading(self, job: Callable[[datetime], object]) -> Callable[[], None]:
         def run() -> None:
