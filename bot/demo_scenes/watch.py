@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from bot.demo_render import indent, render_blocks
 from bot.scheduler_process import digest_policy, notifier_of, watch_policy
 from handlers.digests.flow import send_now
 from handlers.watch.flow import Watch
@@ -35,8 +36,6 @@ class PlayedRegistrar:
 
 
 def play(stage: Stage, out: Print) -> None:
-    from bot.demo import render_blocks
-
     runtime, w = stage.runtime, stage.world
     registrar = PlayedRegistrar()
     # Three accounts in the demo: one Down is a third of them, which the storm guard would hold.
@@ -55,16 +54,16 @@ def play(stage: Stage, out: Print) -> None:
     watch.poll(start + policy.interval + policy.down_after)
     alert = _last(stage, w.globex_channel)
     out(f"[{stage.names[w.globex_channel]}] sipdesk:")
-    out(_indent(render_blocks(alert.get("blocks", []))))
+    out(indent(render_blocks(alert.get("blocks", []))))
     out(f"[{stage.names[w.staff_channel]}] sipdesk:")
-    out(_indent(render_blocks(_last(stage, w.staff_channel).get("blocks", []))))
+    out(indent(render_blocks(_last(stage, w.staff_channel).get("blocks", []))))
 
     out("the phone registers again")
     registrar.register(RECEPTION, "Yealink T46U", "198.51.100.7:5062")
     watch.poll(start + policy.interval * 2 + policy.down_after + timedelta(minutes=5))
     edited = stage.sandbox.message(w.globex_channel, str(alert["ts"])) or {}
     out(f"[{stage.names[w.globex_channel]}] sipdesk (the same message, edited):")
-    out(_indent(render_blocks(edited.get("blocks", []))))
+    out(indent(render_blocks(edited.get("blocks", []))))
     reply = _last(stage, w.globex_channel, thread=str(alert["ts"]))
     out(f"[{stage.names[w.globex_channel]}] sipdesk (in the thread): {reply.get('text', '')}\n")
 
@@ -73,10 +72,10 @@ def play(stage: Stage, out: Print) -> None:
     for channel in (w.globex_channel, w.staff_channel):
         digest = _last(stage, channel)
         out(f"[{stage.names[channel]}] sipdesk:")
-        out(_indent(render_blocks(digest.get("blocks", []))))
+        out(indent(render_blocks(digest.get("blocks", []))))
     uploads = stage.sandbox.calls_to("files.completeUploadExternal")
     if uploads:
-        out(_indent("[image: down-accounts.png, SIP accounts Down per day, in the thread]"))
+        out(indent("[image: down-accounts.png, SIP accounts Down per day, in the thread]"))
 
 
 def _last(stage: Stage, channel: str, *, thread: str | None = None) -> dict[str, Any]:
@@ -86,7 +85,3 @@ def _last(stage: Stage, channel: str, *, thread: str | None = None) -> dict[str,
         if (m.get("thread_ts") == thread if thread else not m.get("thread_ts"))
     ]
     return messages[-1] if messages else {}
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines()) + "\n"

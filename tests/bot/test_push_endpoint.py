@@ -38,8 +38,9 @@ def push_url(
     settings = load_settings(
         _env_file=None, SIPDESK_HOME=tmp_path, DATABASE_URL=database.url, REDIS_URL=redis_url,
         SIPDESK_REDIS_PREFIX=redis_prefix, SIPDESK_START_REDIS=False, SIPDESK_PUSH_TOKEN=TOKEN,
+        SIPDESK_STAFF_CHANNEL="CSTAFF", **sandbox.bot_env(),
     )  # fmt: skip
-    runtime = start_runtime(settings, sandbox=sandbox)
+    runtime = start_runtime(settings)
     server = HttpServer(
         make_wsgi(runtime.app, runtime.health, registrar_events(runtime)), "127.0.0.1", 0
     ).start()

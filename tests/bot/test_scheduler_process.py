@@ -21,13 +21,14 @@ from store.models import ChannelLink, ChannelRole, Customer, SipAccount
 def test_on_the_embedded_defaults_run_starts_the_scheduler_and_close_stops_it(
     tmp_path: Path, redis_url: str, redis_prefix: str
 ) -> None:
-    settings = load_settings(
-        _env_file=None, SIPDESK_HOME=tmp_path, REDIS_URL=redis_url,
-        SIPDESK_REDIS_PREFIX=redis_prefix, SIPDESK_START_REDIS=False,
-    )  # fmt: skip
-    assert settings.runs_scheduler_in_process
     with SlackSandbox() as sandbox:
-        runtime = start_runtime(settings, sandbox=sandbox)
+        settings = load_settings(
+            _env_file=None, SIPDESK_HOME=tmp_path, REDIS_URL=redis_url,
+            SIPDESK_REDIS_PREFIX=redis_prefix, SIPDESK_START_REDIS=False,
+            SIPDESK_STAFF_CHANNEL="CSTAFF", **sandbox.bot_env(),
+        )  # fmt: skip
+        assert settings.runs_scheduler_in_process
+        runtime = start_runtime(settings)
         scheduler = start_in_process(runtime)
         assert scheduler is not None
         assert sandbox.eventually(lambda: scheduler.lock.is_leader)
@@ -39,13 +40,14 @@ def test_on_the_embedded_defaults_run_starts_the_scheduler_and_close_stops_it(
 def test_with_a_database_url_the_scheduler_is_its_own_process(
     tmp_path: Path, redis_url: str, redis_prefix: str, database: Database
 ) -> None:
-    settings = load_settings(
-        _env_file=None, SIPDESK_HOME=tmp_path, DATABASE_URL=database.url, REDIS_URL=redis_url,
-        SIPDESK_REDIS_PREFIX=redis_prefix, SIPDESK_START_REDIS=False,
-    )  # fmt: skip
-    assert not settings.runs_scheduler_in_process
     with SlackSandbox() as sandbox:
-        runtime = start_runtime(settings, sandbox=sandbox)
+        settings = load_settings(
+            _env_file=None, SIPDESK_HOME=tmp_path, DATABASE_URL=database.url,
+            REDIS_URL=redis_url, SIPDESK_REDIS_PREFIX=redis_prefix, SIPDESK_START_REDIS=False,
+            SIPDESK_STAFF_CHANNEL="CSTAFF", **sandbox.bot_env(),
+        )  # fmt: skip
+        assert not settings.runs_scheduler_in_process
+        runtime = start_runtime(settings)
         try:
             assert start_in_process(runtime) is None
         finally:

@@ -85,9 +85,9 @@ def bot_for(
             KAMAILIO_JSONRPC_URL=server.jsonrpc_url, SIPDESK_SIP_DOMAIN=SIP_DOMAIN,
             SIPDESK_DOWN_AFTER=DOWN_AFTER, SIPDESK_WATCH_INTERVAL=interval,
             SIPDESK_STORM_SHARE=0.75, SIPDESK_LEADER_TTL=2, SIPDESK_DIGEST_CRON="0 0 1 1 *",
-            **({"SIPDESK_PUSH_TOKEN": TOKEN} if push else {}),
+            **({"SIPDESK_PUSH_TOKEN": TOKEN} if push else {}), **sandbox.bot_env(),
         )  # fmt: skip
-        runtime = start_runtime(settings, sandbox=sandbox)
+        runtime = start_runtime(settings)
         http = HttpServer(
             make_wsgi(runtime.app, runtime.health, registrar_events(runtime)),
             "127.0.0.1",
