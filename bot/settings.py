@@ -208,10 +208,11 @@ class Settings(BaseSettings):
 
     @property
     def runs_scheduler_in_process(self) -> bool:
-        """`sipdesk run` runs the scheduler too: by default on the embedded SQLite file only."""
+        """`sipdesk run` runs the scheduler too: by default on the embedded defaults only (the
+        SQLite file, no REDIS_URL), where it is the one process of the product."""
         if self.scheduler_in_process is not None:
             return self.scheduler_in_process
-        return self.database_url is None
+        return self.database_url is None and self.redis_url is None
 
     @property
     def effective_database_url(self) -> str:

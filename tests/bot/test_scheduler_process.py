@@ -23,7 +23,7 @@ def test_on_the_embedded_defaults_run_starts_the_scheduler_and_close_stops_it(
 ) -> None:
     with SlackSandbox() as sandbox:
         settings = load_settings(
-            _env_file=None, SIPDESK_HOME=tmp_path, REDIS_URL=redis_url,
+            _env_file=None, SIPDESK_HOME=tmp_path,  # no DATABASE_URL, no REDIS_URL
             SIPDESK_REDIS_PREFIX=redis_prefix, SIPDESK_START_REDIS=False,
             SIPDESK_STAFF_CHANNEL="CSTAFF", **sandbox.bot_env(),
         )  # fmt: skip

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from watch_world import STAFF, Customers, RecordingNotifier, Registrar, make_customers
+from watch_world import POLICY, Customers, RecordingNotifier, Registrar, make_customers
 
 from handlers.watch.flow import Watch
-from handlers.watch.policy import WatchPolicy
 from store.db import Database
 from telephony import TelephonyPlatform
-
-POLICY = WatchPolicy(
-    down_after=timedelta(seconds=120),
-    interval=timedelta(seconds=30),
-    storm_share=0.3,
-    staff_channel=STAFF,
-)
 
 
 @pytest.fixture

@@ -3,14 +3,19 @@ storm is one incident for staff, silences and quiet hours mute without forgettin
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
+from conftest import POLICY
 from sqlalchemy import select, update
-from watch_world import STAFF, Customers, RecordingNotifier, Registrar, at
+from watch_world import POLICY, STAFF, Customers, RecordingNotifier, Registrar, at
 
 from handlers.watch.flow import Watch
 from store.db import Database
 from store.models import AccountStatus, ChannelLink, Outage, Silence, SipAccount
+from telephony.builtin import BuiltinPlatform
+from telephony.feed import RegistrationsFeed
 
 
 def down_count(db: Database) -> int:
@@ -127,3 +132,25 @@ def test_a_failed_post_is_retried_after_the_claim_lease_and_told_once(
     assert len(notifier.posts(customers.globex_channel)) == 1
     assert len(notifier.posts(STAFF)) == 1
     assert timedelta(0) < watch.policy.claim_lease
+
+
+def test_a_feed_answering_garbage_is_a_source_failure_not_an_outage(
+    database: Database, notifier: RecordingNotifier, customers: Customers, tmp_path: Path
+) -> None:
+    feed_file = tmp_path / "registrations.json"
+    platform = BuiltinPlatform(
+        database, sip_domain="sip.example.net",
+        registrations_source=RegistrationsFeed(str(feed_file)),
+    )  # fmt: skip
+    watch = Watch(database, platform, notifier, POLICY)
+    feed_file.write_text(
+        json.dumps([{"username": u, "contact": f"sip:{u}@192.0.2.1"} for u in customers.accounts])
+    )
+    watch.poll(at(0))
+    feed_file.write_text('{"registrations": "all fine, trust me"}')
+    for t in (30, 150, 300):
+        assert not watch.poll(at(t)).source_ok
+
+    assert down_count(database) == 0
+    (alert,) = notifier.posts()
+    assert "Status source unavailable" in alert.text

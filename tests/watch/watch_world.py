@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from handlers.watch.policy import WatchPolicy
 from store.db import Database
 from store.models import ChannelLink, ChannelRole, Customer, SipAccount
 from telephony.errors import PlatformUnavailable
@@ -16,6 +17,12 @@ from telephony.types import Contact, Registrations
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 STAFF = "CSTAFF"
+POLICY = WatchPolicy(
+    down_after=timedelta(seconds=120),
+    interval=timedelta(seconds=30),
+    storm_share=0.3,
+    staff_channel=STAFF,
+)
 
 
 @dataclass
