@@ -7,7 +7,6 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import POLICY
 from sqlalchemy import select, update
 from watch_world import POLICY, STAFF, Customers, RecordingNotifier, Registrar, at
 
