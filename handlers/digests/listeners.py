@@ -6,14 +6,13 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from handlers.digests.slots import OFF, check_cron, next_slot
 from handlers.registry import Registry
 from handlers.services import Services
 from handlers.staff_only import resolve_actor
 from handlers.watch.blocks import clock
-from handlers.watch.silencing import asker
+from handlers.watch.silencing import asker, channel_link
 from store.errors import UserFacingError
 from store.models import ChannelLink
 from store.types import utcnow
@@ -35,13 +34,11 @@ def register(registry: Registry, services: Services) -> None:
             if actor is None:
                 raise UserFacingError("I cannot tell who asked.")
             with services.db.session() as session:
-                who = asker(session, actor.user_id, actor.is_staff, command["channel_id"], "UTC")
-                link = session.scalar(
-                    select(ChannelLink).where(ChannelLink.channel_id == who.channel_id)
-                )
-                if link is None:
-                    raise UserFacingError("This channel is not linked, so it gets no digest.")
-                text = set_digest(link, " ".join(words), who.zone)
+                who = asker(
+                    session, actor.user_id, actor.is_staff, command["channel_id"], "UTC",
+                    services.staff_channel,
+                )  # fmt: skip
+                text = set_digest(channel_link(session, who), " ".join(words), who.zone)
         except UserFacingError as error:
             text = f":warning: {error.message}"
         ack(text=text, response_type="ephemeral")

@@ -47,8 +47,9 @@ def register(registry: Registry, services: Services, *, staff_zone: str = "UTC")
                     raise UserFacingError("I cannot tell who asked.")
                 with services.db.session() as session:
                     who = silencing.asker(
-                        session, actor.user_id, actor.is_staff, command["channel_id"], staff_zone
-                    )
+                        session, actor.user_id, actor.is_staff, command["channel_id"],
+                        staff_zone, services.staff_channel,
+                    )  # fmt: skip
                     text = answer(session, who, words)
             except UserFacingError as error:
                 text = f":warning: {error.message}"

@@ -13,7 +13,7 @@ from handlers.mrkdwn import quote
 from handlers.watch.blocks import clock
 from handlers.watch.mutes import parse_duration, parse_quiet_hours
 from store.errors import UserFacingError
-from store.models import ChannelLink, Customer, Silence, SipAccount
+from store.models import ChannelLink, ChannelRole, Customer, Silence, SipAccount
 
 ALL = "all"
 
@@ -27,10 +27,16 @@ class Asker:
     channel_id: str
     customer_id: int | None
     zone: str
+    in_staff_channel: bool = False
 
 
 def asker(
-    session: Session, user_id: str, is_staff: bool, channel_id: str, staff_zone: str
+    session: Session,
+    user_id: str,
+    is_staff: bool,
+    channel_id: str,
+    staff_zone: str,
+    staff_channel: str | None = None,
 ) -> Asker:
     link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == channel_id))
     customer = session.get(Customer, link.customer_id) if link and link.customer_id else None
@@ -40,7 +46,19 @@ def asker(
             "you mean. Ask in your company's support channel."
         )
     zone = customer.timezone if customer else staff_zone
-    return Asker(user_id, is_staff, channel_id, customer.id if customer else None, zone)
+    customer_id = customer.id if customer else None
+    return Asker(user_id, is_staff, channel_id, customer_id, zone, channel_id == staff_channel)
+
+
+def channel_link(session: Session, who: Asker) -> ChannelLink:
+    """The link holding this channel's settings; the staff channel gets one when first asked."""
+    link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == who.channel_id))
+    if link is None and who.in_staff_channel and who.is_staff:
+        link = ChannelLink(channel_id=who.channel_id, role=ChannelRole.STAFF, linked_by=who.user_id)
+        session.add(link)
+    if link is None:
+        raise UserFacingError("This channel is not linked, so it gets no alerts or digests.")
+    return link
 
 
 def _account(session: Session, who: Asker, username: str) -> SipAccount:
@@ -132,9 +150,7 @@ def set_quiet_hours(session: Session, who: Asker, words: list[str]) -> str:
     """`/sip quiet 19:00-08:00` (on the channel's clock) or `/sip quiet off`."""
     if not words:
         raise UserFacingError("Usage: `/sip quiet 19:00-08:00` or `/sip quiet off`.")
-    link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == who.channel_id))
-    if link is None:
-        raise UserFacingError("This channel is not linked, so it gets no alerts to quieten.")
+    link = channel_link(session, who)
     if words[0].lower() == "off":
         link.quiet_hours = None
         return ":bell: Quiet hours are off: Down alerts come here at any hour."

@@ -114,6 +114,9 @@ def test_quiet_hours_and_the_digest_schedule_are_set_per_channel(linked: Running
     assert "No more digests" in ephemeral_text(
         slack.slash_command("/sip", "digest off", user=w.dave, channel=w.initech_channel)
     )
+    assert "Digest at `0 8 * * 1`" in ephemeral_text(
+        slack.slash_command("/sip", "digest 0 8 * * 1", user=w.alice, channel=w.staff_channel)
+    )
     with linked.runtime.db.session() as session:
         links = {
             link.channel_id: link
@@ -124,6 +127,10 @@ def test_quiet_hours_and_the_digest_schedule_are_set_per_channel(linked: Running
     assert links[w.globex_channel].quiet_hours == "19:00-08:00"
     assert links[w.globex_channel].digest_cron == "30 8 * * 1-5"
     assert links[w.initech_channel].digest_cron == "off"
+    with linked.runtime.db.session() as session:
+        staff = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == w.staff_channel))
+        assert staff is not None and staff.role is ChannelRole.STAFF
+        assert staff.digest_cron == "0 8 * * 1"
 
 
 class Steered:
