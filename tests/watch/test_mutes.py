@@ -1,4 +1,4 @@
-"""Quiet hours read on the customer's own clock (wrapping midnight), durations as people type them."""
+"""Quiet hours on the customer's own clock (wrapping midnight); durations as people type them."""
 
 from __future__ import annotations
 
