@@ -120,6 +120,11 @@ def test_an_account_that_flaps_gets_one_flapping_alert_not_one_per_change(
     assert "5 outages" not in flapping[0].text
     assert len(outages(database)) == 5  # every outage still recorded
     assert t < 3600
+    watch.poll(at(t + 3600))  # an hour without dropping off: stable again
+    assert flapping[0].ts is not None
+    (calm,) = notifier.updates(flapping[0].ts)
+    assert "Resolved" in calm.text
+    assert "stable again" in notifier.replies(flapping[0].ts)[0].text
 
 
 def test_the_second_device_on_one_account_warns_once_with_a_new_sip_account_button(
