@@ -108,6 +108,49 @@ def send_now(
     return _send(db, notifier, [(r, slot) for r in chosen], last, now)
 
 
+@dataclass(frozen=True)
+class Built:
+    """A digest ready to post: its channel and slot, text, blocks, and the staff chart."""
+
+    channel_id: str
+    slot: datetime
+    text: str
+    blocks: list[blocks.Block]
+    chart: bytes | None
+
+
+def build(
+    db: Database, due: list[tuple[Recipient, datetime]], last: dict[str, datetime], now: datetime
+) -> list[Built]:
+    """Every due digest, read from the store in a few queries (nothing is claimed or posted)."""
+    if not due:
+        return []
+    floor = min([last.get(r.channel_id, now - CATCH_UP) for r, _ in due] + [now - CATCH_UP])
+    with db.session() as session:
+        outages = Outages(session, floor)
+        return [
+            _render(session, outages, recipient, slot, last.get(recipient.channel_id), now)
+            for recipient, slot in due
+        ]
+
+
+def _render(
+    session: Session,
+    outages: Outages,
+    recipient: Recipient,
+    slot: datetime,
+    since: datetime | None,
+    now: datetime,
+) -> Built:
+    if recipient.customer_id is None:
+        staff = outages.staff(session, since, now)
+        text, payload = blocks.staff_digest(staff, recipient.zone, now)
+        return Built(recipient.channel_id, slot, text, payload, down_chart(staff.down_per_day))
+    digest = outages.customer(recipient.customer_id, since)
+    text, payload = blocks.customer_digest(digest, recipient.zone, now)
+    return Built(recipient.channel_id, slot, text, payload, None)
+
+
 def _send(
     db: Database,
     notifier: Notifier,
@@ -115,27 +158,10 @@ def _send(
     last: dict[str, datetime],
     now: datetime,
 ) -> int:
-    if not due:
-        return 0
-    floor = min([last.get(r.channel_id, now - CATCH_UP) for r, _ in due] + [now - CATCH_UP])
-    with db.session() as session:
-        outages = Outages(session, floor)
-        built = []
-        for recipient, slot in due:
-            since = last.get(recipient.channel_id)
-            if recipient.customer_id is None:
-                staff = outages.staff(session, since, now)
-                text, payload = blocks.staff_digest(staff, recipient.zone, now)
-                chart = down_chart(staff.down_per_day)
-            else:
-                digest = outages.customer(recipient.customer_id, since)
-                text, payload = blocks.customer_digest(digest, recipient.zone, now)
-                chart = None
-            built.append((recipient.channel_id, slot, text, payload, chart))
     sent = 0
-    for channel, slot, text, payload, chart in built:
-        run_id = _claim(db, channel, slot, now)
-        if run_id is not None and _post(db, notifier, run_id, channel, text, payload, chart, now):
+    for digest in build(db, due, last, now):
+        run_id = _claim(db, digest.channel_id, digest.slot, now)
+        if run_id is not None and _post(db, notifier, run_id, digest, now):
             sent += 1
     return sent
 
@@ -151,18 +177,10 @@ def _claim(db: Database, channel: str, slot: datetime, now: datetime) -> int | N
         return None  # another process has this slot
 
 
-def _post(
-    db: Database,
-    notifier: Notifier,
-    run_id: int,
-    channel: str,
-    text: str,
-    payload: list[blocks.Block],
-    chart: bytes | None,
-    now: datetime,
-) -> bool:
+def _post(db: Database, notifier: Notifier, run_id: int, digest: Built, now: datetime) -> bool:
+    channel, chart = digest.channel_id, digest.chart
     try:
-        ts = notifier.post(channel, text, payload)
+        ts = notifier.post(channel, digest.text, digest.blocks)
     except Exception:
         log.warning("could not post the digest to %s; will retry", channel, exc_info=True)
         return False
@@ -210,14 +228,7 @@ def retry_unposted(db: Database, notifier: Notifier, policy: DigestPolicy, now: 
                 )
             )
             outages = Outages(session, previous or now - CATCH_UP)
-            if recipient.customer_id is None:
-                staff = outages.staff(session, previous, now)
-                text, payload = blocks.staff_digest(staff, recipient.zone, now)
-                chart: bytes | None = down_chart(staff.down_per_day)
-            else:
-                digest = outages.customer(recipient.customer_id, previous)
-                text, payload = blocks.customer_digest(digest, recipient.zone, now)
-                chart = None
-        if _post(db, notifier, run_id, channel, text, payload, chart, now):
+            digest = _render(session, outages, recipient, slot, previous, now)
+        if _post(db, notifier, run_id, digest, now):
             sent += 1
     return sent
