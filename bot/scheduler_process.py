@@ -162,6 +162,8 @@ class SchedulerProcess:
     def _poll_if_due(self, now: datetime) -> None:
         runtime = self._runtime
         pushed = runtime.redis.getdel(watch_poll_key(runtime.services.redis_prefix))
+        if self.watch.source_failing:
+            return  # a failing source is asked again at the interval, not every second
         if pushed or poll_is_due(runtime.db, now, self.watch.policy):
             self._poll(now)
 

@@ -51,6 +51,7 @@ class Watch:
     notifier: Notifier
     policy: WatchPolicy
     last_read_at: datetime | None = None
+    source_failing: bool = False  # the last read failed: early polls wait for the interval
 
     def poll(self, now: datetime) -> PollResult:
         try:
@@ -58,7 +59,9 @@ class Watch:
             if not isinstance(registrations.by_username, Mapping):
                 raise TypeError("registrations are not keyed by username")
         except Exception as error:
+            self.source_failing = True
             return self._source_failed(error, now)
+        self.source_failing = False
         if incidents.is_open(self.db, AlertKind.SOURCE):
             incidents.resolve_incident(
                 self.db, self.notifier, AlertKind.SOURCE.value,
