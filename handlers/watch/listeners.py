@@ -77,3 +77,5 @@ def register(registry: Registry, services: Services, *, staff_zone: str = "UTC")
 
     if NEW_SIP_ACTION not in registry.actions:  # the new-SIP flow may own it
         registry.action(NEW_SIP_ACTION, new_sip_account)
+    # The scheduler posts and edits alerts and uploads the staff digest's chart (the Notifier).
+    registry.scopes.update(("chat:write", "files:write"))
