@@ -54,7 +54,12 @@ def _serve_http(runtime: Runtime) -> None:
     settings = runtime.settings
     try:
         server = HttpServer(
-            make_wsgi(runtime.app, runtime.health, registrar_events(runtime)),
+            make_wsgi(
+                runtime.app,
+                runtime.health,
+                signing_secret=runtime.signing_secret,
+                push=registrar_events(runtime),
+            ),
             settings.host,
             settings.port,
             threads=settings.http_threads,

@@ -42,7 +42,14 @@ def push_url(
     )  # fmt: skip
     runtime = start_runtime(settings)
     server = HttpServer(
-        make_wsgi(runtime.app, runtime.health, registrar_events(runtime)), "127.0.0.1", 0
+        make_wsgi(
+            runtime.app,
+            runtime.health,
+            signing_secret=runtime.signing_secret,
+            push=registrar_events(runtime),
+        ),
+        "127.0.0.1",
+        0,
     ).start()
     try:
         yield server.url + PUSH_PATH

@@ -89,7 +89,12 @@ def bot_for(
         )  # fmt: skip
         runtime = start_runtime(settings)
         http = HttpServer(
-            make_wsgi(runtime.app, runtime.health, registrar_events(runtime)),
+            make_wsgi(
+                runtime.app,
+                runtime.health,
+                signing_secret=runtime.signing_secret,
+                push=registrar_events(runtime),
+            ),
             "127.0.0.1",
             pushing_kamailio.bot_port,
         ).start()
