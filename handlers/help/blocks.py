@@ -18,6 +18,10 @@ SIP_LINES = (
         "ask for a new SIP account (one device per account; may cost money on your plan)",
     ),
     ("/sip menu", "support staff: post the buttons for asking in this channel"),
+    ("/sip silence SIP_ACCOUNT|all DURATION [reason]", "mute Down alerts for a while (`2h`, `1d`)"),
+    ("/sip silences", "the silences in force; `/sip unsilence ID|SIP_ACCOUNT|all` ends them"),
+    ("/sip quiet 19:00-08:00", "no Down alerts in this channel at those hours (`off` to stop)"),
+    ("/sip digest CRON|off", "when this channel's digest of Down accounts comes"),
 )
 CALLERID_LINES = (
     ("/callerid SIP_ACCOUNT NUMBER|anonymous", "the number a SIP account shows on calls to phones"),
