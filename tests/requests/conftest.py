@@ -1,72 +1,15 @@
-"""A desk in business: the real app over HTTP, its worker, two customers and a staff group.
-
-Customers come from examples/accounts.yml (with its `plans:`), their channels are the sandbox's.
-"""
+"""A desk in business: the real app over HTTP, its worker, two customers and a staff group."""
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from desk import Desk
-from sqlalchemy import select
+from desk_world import open_desk
 
-from bot.runtime import Runtime, start_runtime
-from bot.settings import load_settings
-from bot.web import HttpServer, make_wsgi
-from bot.worker import JobWorker
-from slack_sandbox import DemoWorld, SlackDriver, SlackSandbox
-from store import account_import
 from store.db import Database
-from store.models import ChannelLink, ChannelRole
-from telephony.account_import import import_accounts
-
-REPO = Path(__file__).resolve().parents[2]
-# The bills are drawn by the ocr_checks tests' own maker; appended, so `ocr_checks` stays ours.
-sys.path.append(str(REPO / "tests" / "ocr_checks"))
-
-EXAMPLE_ACCOUNTS = REPO / "examples" / "accounts.yml"
-
-
-def load_customers(runtime: Runtime, world: DemoWorld) -> None:
-    data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text(encoding="utf-8"))
-    channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
-    for customer in data["customers"]:
-        customer["channels"] = [channels[customer["ref"]]]
-    document = account_import.parse(data)
-    import_accounts(runtime.db, runtime.services.telephony, document)
-    with runtime.db.session() as session:
-        staff = select(ChannelLink).where(ChannelLink.channel_id == world.staff_channel)
-        if session.scalar(staff) is None:
-            session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
-
-
-def open_desk(
-    database: Database, redis_url: str, redis_prefix: str, home: Path, **env: object
-) -> Desk:
-    sandbox = SlackSandbox().start()
-    world = sandbox.seed_demo_world()
-    settings = load_settings(
-        _env_file=None,
-        SIPDESK_HOME=home,
-        DATABASE_URL=database.url,
-        REDIS_URL=redis_url,
-        SIPDESK_REDIS_PREFIX=redis_prefix,
-        SIPDESK_START_REDIS=False,
-        SIPDESK_STAFF_CHANNEL=world.staff_channel,
-        SIPDESK_STAFF_USERGROUP=world.staff_group,
-        **{**sandbox.bot_env(), **env},
-    )
-    runtime = start_runtime(settings)
-    load_customers(runtime, world)
-    wsgi = make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret)
-    server = HttpServer(wsgi, "127.0.0.1", 0).start()
-    slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
-    return Desk(sandbox, world, runtime, server, slack, JobWorker(runtime).start())
 
 
 @pytest.fixture
@@ -92,8 +35,3 @@ def sqlite_desk(redis_url: str, redis_prefix: str, tmp_path: Path) -> Iterator[D
     finally:
         opened.close()
         database.dispose()
-
-
-def recent(days: int = 12) -> str:
-    """A bill date `days` ago, printed the Irish way."""
-    return (dt.date.today() - dt.timedelta(days=days)).strftime("%d/%m/%Y")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from billmaker import make_bill
-from conftest import recent
 from desk import Desk, buttons, card_text
+from desk_world import recent
 from sqlalchemy import select
 
 from slack_sandbox.threads import share_file_in_thread

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import REPO, open_desk
 from desk import Desk, buttons, card_text
+from desk_world import REPO, open_desk
 from sqlalchemy import create_engine, text
 from tcp_switch import TcpSwitch
 from test_approvals import ask_international

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import yaml
-from conftest import EXAMPLE_ACCOUNTS
+from desk_world import EXAMPLE_ACCOUNTS
 
 from slack_sandbox import SlackDriver, SlackSandbox
 

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO
 from desk import Desk
+from desk_world import REPO
 from test_approvals import ask_international
 
 from bot.worker import JobWorker
