@@ -15,6 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import handlers
+from bot.ack_runner import answer_on_ack, listener_executor
 from handlers.registry import Registry
 from handlers.services import Services
 from store.dedupe import EventDeduplicator, slack_delivery
@@ -43,13 +44,15 @@ def build_app(
     app = App(
         client=web_client(token, api_url),
         signing_secret=signing_secret,
-        # Ack first, work after: Bolt runs listeners in its thread pool once ack() has answered.
+        # Ack first, work after: listeners run in a thread pool; the answer leaves at ack().
         process_before_response=False,
         # auth.test at start-up would make Slack reachability a boot dependency.
         token_verification_enabled=False,
         request_verification_enabled=signing_secret is not None,
         raise_error_for_unhandled_request=False,
+        listener_executor=listener_executor(),
     )
+    answer_on_ack(app)
     app.use(_drop_duplicate_deliveries(EventDeduplicator(services.redis, services.redis_prefix)))
     app.error(_tell_the_user)
     registry = Registry(app)
