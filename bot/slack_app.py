@@ -55,7 +55,7 @@ def build_app(
     answer_on_ack(app)
     app.use(_drop_duplicate_deliveries(EventDeduplicator(services.redis, services.redis_prefix)))
     app.error(_tell_the_user)
-    registry = Registry(app)
+    registry = Registry(app, services)
     handlers.register_all(registry, services)
     return app, registry
 

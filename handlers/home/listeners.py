@@ -9,7 +9,6 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from handlers.actor import StaffDirectory
 from handlers.home.blocks import REFRESH_ACTION, View, staff_home, visitor_home
 from handlers.registry import Registry
 from handlers.services import Services
@@ -18,11 +17,9 @@ from store.requests import OPEN
 
 
 def register(registry: Registry, services: Services) -> None:
-    staff = StaffDirectory(services.staff_usergroup)
-
     def publish(client: WebClient, context: BoltContext, user_id: str, team_id: str | None) -> None:
         home_team = context.authorize_result.team_id if context.authorize_result else None
-        actor = staff.actor(client, user_id, team_id, home_team)
+        actor = services.staff.actor(client, user_id, team_id, home_team)
         client.views_publish(
             user_id=user_id, view=_home_for_staff(services) if actor.is_staff else visitor_home()
         )
@@ -35,8 +32,10 @@ def register(registry: Registry, services: Services) -> None:
         ack()
         publish(client, context, body["user"]["id"], body["user"].get("team_id"))
 
-    registry.event("app_home_opened", home_opened, scopes=("usergroups:read",))
-    registry.action(REFRESH_ACTION, refresh, scopes=("usergroups:read",))
+    # Telling staff from visitors reads the staff group's or the staff channel's members.
+    reads_staff = ("usergroups:read", "channels:read", "groups:read")
+    registry.event("app_home_opened", home_opened, scopes=reads_staff)
+    registry.action(REFRESH_ACTION, refresh, scopes=reads_staff)
 
 
 def _home_for_staff(services: Services) -> View:
