@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import help, home
+from handlers import help, home, status
 from handlers.registry import Registry
 from handlers.services import Services
 
-USE_CASES = (help, home)
+USE_CASES = (help, home, status)
 
 
 def register_all(registry: Registry, services: Services) -> None:

@@ -1,0 +1,34 @@
+"""The example customers (examples/accounts.yml) in a running bot's database, linked to the
+sandbox's shared channels, with the staff channel linked as staff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+
+from bot.runtime import Runtime
+from slack_sandbox import DemoWorld
+from store import account_import
+from store.models import ChannelLink, ChannelRole
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "accounts.yml"
+
+
+def example_accounts(world: DemoWorld) -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    for customer in data["customers"]:
+        customer["channels"] = [channels[customer["ref"]]]
+    return data
+
+
+def load_example_customers(runtime: Runtime, world: DemoWorld) -> None:
+    document = account_import.parse(example_accounts(world))
+    with runtime.db.session() as session:
+        account_import.apply(session, document)
+        staff = select(ChannelLink).where(ChannelLink.channel_id == world.staff_channel)
+        if session.scalar(staff) is None:
+            session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
