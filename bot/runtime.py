@@ -16,7 +16,7 @@ from handlers.registry import Registry
 from handlers.services import Services
 from store.db import Database
 from store.migrate import is_up_to_date, upgrade
-from telephony import build_platform
+from telephony import TelephonyPlatform, build_platform
 
 if TYPE_CHECKING:
     from slack_sandbox import SlackSandbox
@@ -82,6 +82,21 @@ def open_database(settings: Settings) -> Database:
     return db
 
 
+def telephony_platform(settings: Settings, db: Database) -> TelephonyPlatform:
+    """The configured telephony platform (built-in tables or Kamailio)."""
+    return build_platform(
+        settings.telephony.value,
+        database=db,
+        sip_domain=settings.sip_domain,
+        registrations_feed=settings.registrations_feed,
+        kamailio_db_url=settings.kamailio_db_url,
+        kamailio_jsonrpc_url=settings.kamailio_jsonrpc_url,
+        kamailio_registrations_source=settings.kamailio_registrations_source.value,
+        kamailio_timezone=settings.kamailio_timezone,
+        timeout=settings.telephony_timeout,
+    )
+
+
 def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) -> Runtime:
     db = open_database(settings)
     try:
@@ -112,17 +127,7 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
         db=db,
         redis=client,
         redis_prefix=settings.redis_prefix,
-        telephony=build_platform(
-            settings.telephony.value,
-            database=db,
-            sip_domain=settings.sip_domain,
-            registrations_feed=settings.registrations_feed,
-            kamailio_db_url=settings.kamailio_db_url,
-            kamailio_jsonrpc_url=settings.kamailio_jsonrpc_url,
-            kamailio_registrations_source=settings.kamailio_registrations_source.value,
-            kamailio_timezone=settings.kamailio_timezone,
-            timeout=settings.telephony_timeout,
-        ),
+        telephony=telephony_platform(settings, db),
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
     )

@@ -17,9 +17,10 @@ def _register() -> None:
     from bot.cli.admin import import_accounts, link_channel, migrate
     from bot.cli.check_bill import check_bill
     from bot.cli.demo import demo
+    from bot.cli.export_accounts import export_accounts
     from bot.cli.serve import run
 
-    for command in (run, demo, migrate, import_accounts, link_channel, check_bill):
+    for command in (run, demo, migrate, import_accounts, export_accounts, link_channel, check_bill):
         main.add_command(command)
 
 
