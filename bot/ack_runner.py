@@ -4,13 +4,21 @@ With `process_before_response=False` Bolt runs the listener in its thread pool a
 thread checks every 10 ms whether ack() was called, so even an app that only acks answers in
 about 12 ms. Here ack() sets an event the request thread is waiting on: the answer leaves within
 the request as soon as the listener acks, and the listener carries on in the pool afterwards.
+
+What a listener does after its ack yields to requests still waiting for theirs (Slack gives an
+ack 3 seconds, a follow-up message much longer): it starts once no request has been dispatched
+for AFTER_ACK_QUIET, or AFTER_ACK_MAX_WAIT after its ack at the latest, a few at a time, so a
+burst of clicks is answered first and worked through right after.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
@@ -21,24 +29,95 @@ log = logging.getLogger(__name__)
 
 # Listeners keep working after their ack (a Slack call, a database read); enough threads that
 # such work never holds up the ack of the next request.
-LISTENER_THREADS = 32
+LISTENER_THREADS = 256  # mostly idle; a burst parks its work after the acks here
+AFTER_ACK_QUIET = 0.002  # seconds without a request before work after an ack starts
+AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
+AFTER_ACK_SLOTS = 4  # listeners working after their ack at once, once quiet
+MAX_PARKED = LISTENER_THREADS - 32  # never so many that a new listener finds no thread
+
+
+class AckPriority:
+    """Requests waiting for an ack go first; work after an ack waits its turn."""
+
+    def __init__(
+        self,
+        quiet: float = AFTER_ACK_QUIET,
+        max_wait: float = AFTER_ACK_MAX_WAIT,
+        slots: int = AFTER_ACK_SLOTS,
+        max_parked: int = MAX_PARKED,
+    ) -> None:
+        self._quiet, self._max_wait = quiet, max_wait
+        self._slots, self._max_parked = slots, max_parked
+        self._changed = threading.Condition()
+        self._dispatching = self._working = self._parked = 0
+        self._last_request = 0.0
+
+    @contextmanager
+    def dispatching(self) -> Iterator[None]:
+        with self._changed:
+            self._dispatching += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._dispatching -= 1
+                self._last_request = time.monotonic()
+                if not self._dispatching:
+                    self._changed.notify_all()
+
+    def take_turn(self) -> None:
+        """Wait until the server has been quiet a moment and a slot is free (bounded)."""
+        deadline = time.monotonic() + self._max_wait
+        with self._changed:
+            if self._parked < self._max_parked:
+                self._parked += 1
+                try:
+                    while (pause := self._pause(deadline)) > 0:
+                        self._changed.wait(timeout=pause)
+                finally:
+                    self._parked -= 1
+            self._working += 1
+
+    def end_turn(self) -> None:
+        with self._changed:
+            self._working -= 1
+            self._changed.notify_all()
+
+    def _pause(self, deadline: float) -> float:
+        """How long to wait before looking again; 0 when it is this listener's turn."""
+        now = time.monotonic()
+        left = deadline - now
+        if left <= 0:
+            return 0.0
+        if self._dispatching or self._working >= self._slots:
+            return left  # woken when a request ends or a slot frees
+        quiet_left = self._last_request + self._quiet - now
+        return min(quiet_left, left) if quiet_left > 0 else 0.0
 
 
 class SignallingAck(Ack):
-    """An Ack that tells whoever waits on `answered` that the response is ready."""
+    """An Ack that tells whoever waits on `answered` that the response is ready; the listener
+    then goes on only when `after_answer` lets it."""
 
     def __init__(self) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self.answered = threading.Event()
+        self.after_answer: Callable[[], None] | None = None
+        self.turn_taken = False
 
     def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        first = not self.answered.is_set()
         response = super().__call__(*args, **kwargs)
         self.answered.set()
+        if first and self.after_answer is not None:
+            self.after_answer()
         return response
 
 
 class AckFirstRunner(ThreadListenerRunner):
     """Bolt's thread runner, with the wait for ack() on an event instead of a polling loop."""
+
+    priority = AckPriority()
 
     def run(
         self,
@@ -54,6 +133,7 @@ class AckFirstRunner(ThreadListenerRunner):
         request.context["ack"] = ack
         if listener.auto_acknowledgement:
             ack()  # events: Slack only needs to hear that the delivery arrived
+        ack.after_answer = lambda: self._take_turn(ack)
         self.listener_executor.submit(self._run_listener, request, response, listener, ack)
         if not ack.answered.wait(timeout=listener.ack_timeout):
             log.warning("%s did not call ack() within %s s", listener_name, listener.ack_timeout)
@@ -64,6 +144,8 @@ class AckFirstRunner(ThreadListenerRunner):
         self, request: BoltRequest, response: BoltResponse, listener: Listener, ack: SignallingAck
     ) -> None:
         try:
+            if ack.answered.is_set():  # acked already (events): all that is left is the work
+                self._take_turn(ack)
             self.listener_start_handler.handle(request=request, response=response)
             listener.run_ack_function(request=request, response=response)
         except Exception as error:
@@ -75,6 +157,12 @@ class AckFirstRunner(ThreadListenerRunner):
         finally:
             self.listener_completion_handler.handle(request=request, response=response)
             ack.answered.set()  # a listener that ended without ack() releases the request too
+            if ack.turn_taken:
+                self.priority.end_turn()
+
+    def _take_turn(self, ack: SignallingAck) -> None:
+        self.priority.take_turn()
+        ack.turn_taken = True
 
 
 def listener_executor() -> Executor:
@@ -82,9 +170,10 @@ def listener_executor() -> Executor:
 
 
 def answer_on_ack(app: App) -> None:
-    """Swap the app's listener runner for one that answers as soon as ack() is called."""
+    """Swap the app's listener runner for one that answers as soon as ack() is called, and
+    count the requests being dispatched so work after an ack can give way to them."""
     current = app.listener_runner
-    app._listener_runner = AckFirstRunner(
+    runner = AckFirstRunner(
         logger=current.logger,
         process_before_response=current.process_before_response,
         listener_error_handler=current.listener_error_handler,
@@ -93,3 +182,12 @@ def answer_on_ack(app: App) -> None:
         listener_executor=current.listener_executor,
         lazy_listener_runner=current.lazy_listener_runner,
     )
+    runner.priority = AckPriority()
+    app._listener_runner = runner
+    dispatch = app.dispatch
+
+    def counted(req: BoltRequest) -> BoltResponse:
+        with runner.priority.dispatching():
+            return dispatch(req)
+
+    app.dispatch = counted  # type: ignore[method-assign]

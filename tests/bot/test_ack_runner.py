@@ -1,0 +1,75 @@
+"""The answer leaves the moment a listener acks, while the listener goes on; work after an ack
+gives way to requests still waiting for theirs; a listener that fails is an apology, not a 500."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from running import RunningBot
+
+from bot.ack_runner import AckPriority
+
+
+def test_the_answer_leaves_at_ack_while_the_listener_is_still_working(running_bot: RunningBot):
+    release, finished = threading.Event(), threading.Event()
+
+    def slow(ack: Any, respond: Any) -> None:
+        ack(text="on it")
+        release.wait(10)
+        respond(text="done", response_type="ephemeral")
+        finished.set()
+
+    running_bot.runtime.registry.subcommand("/sip", "slowpoke", slow)
+    w = running_bot.world
+    answer = running_bot.slack.slash_command(
+        "/sip", "slowpoke", user=w.carol, channel=w.globex_channel
+    )
+    assert answer.status_code == 200 and answer.text == "on it"
+    assert not finished.is_set()  # answered while the listener was still held
+    release.set()
+    said = running_bot.sandbox.eventually(lambda: running_bot.sandbox.responses)
+    assert said[0].body["text"] == "done"
+
+
+def test_a_listener_that_fails_before_its_ack_gets_an_apology_not_a_500(running_bot: RunningBot):
+    def broken(ack: Any) -> None:
+        raise RuntimeError("boom")
+
+    running_bot.runtime.registry.subcommand("/sip", "broken", broken)
+    w = running_bot.world
+    answer = running_bot.slack.slash_command(
+        "/sip", "broken", user=w.carol, channel=w.globex_channel
+    )
+    assert answer.status_code == 200
+    said = running_bot.sandbox.eventually(lambda: running_bot.sandbox.responses)
+    assert said[0].body["text"].startswith(":warning: Sorry, something went wrong")
+    assert "boom" not in said[0].body["text"] and "Traceback" not in said[0].body["text"]
+
+
+def test_work_after_an_ack_waits_while_a_request_is_dispatched():
+    priority = AckPriority(quiet=0.0, max_wait=10.0)
+    started = threading.Event()
+
+    def after_ack() -> None:
+        priority.take_turn()
+        started.set()
+        priority.end_turn()
+
+    with priority.dispatching():
+        worker = threading.Thread(target=after_ack)
+        worker.start()
+        assert not started.wait(0.2)  # held back while the request is in flight
+    assert started.wait(5)
+    worker.join(5)
+
+
+def test_work_after_an_ack_waits_no_longer_than_its_limit():
+    priority = AckPriority(quiet=0.0, max_wait=0.2)
+    with priority.dispatching():
+        began = time.monotonic()
+        priority.take_turn()
+        waited = time.monotonic() - began
+        priority.end_turn()
+    assert 0.15 <= waited < 2
