@@ -11,6 +11,7 @@ from handlers.home.blocks import REFRESH_ACTION, View, staff_home, visitor_home
 from handlers.home.flow import desk, own_requests
 from handlers.registry import Registry
 from handlers.services import Services
+from handlers.staff_only import acting_user
 
 
 def register(registry: Registry, services: Services) -> None:
@@ -26,7 +27,9 @@ def register(registry: Registry, services: Services) -> None:
     def refresh(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
         # Who clicked is the signed envelope's user; nothing in the button's value counts.
-        publish(client, context, body["user"]["id"], body["user"].get("team_id"))
+        user_id, team_id = acting_user(body)
+        if user_id is not None:
+            publish(client, context, user_id, team_id)
 
     # Telling staff from visitors reads the staff group's or the staff channel's members.
     reads_staff = ("usergroups:read", "channels:read", "groups:read")
