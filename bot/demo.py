@@ -12,6 +12,7 @@ import httpx
 import yaml
 from sqlalchemy import select
 
+from bot.demo_scenes import status as status_scene
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -74,6 +75,8 @@ def play(stage: Stage, out: Print) -> None:
     slack.app_home_opened(w.alice)
     home = stage.sandbox.eventually(lambda: stage.sandbox.home_of(w.alice))
     out(_indent(_render_blocks(home["blocks"] if home else [])))
+
+    status_scene.play(stage, out)
 
     out("a forger posts /sip help with a bad signature")
     forged = slack.with_signature(Signature.BAD).slash_command(
