@@ -7,7 +7,8 @@ from typing import Any
 
 from handlers.ages import describe
 from handlers.mrkdwn import SECTION_LIMIT, escape, quote
-from handlers.status.flow import AccountStatusLine, CustomerStatus
+from handlers.status.flow import CustomerStatus
+from store.account_status import AccountStatusLine
 from store.models import AccountStatus
 from store.types import utcnow
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from handlers.mrkdwn import quote
+from store.account_status import AccountStatusLine, account_statuses
 from store.channels import customer_for_channel
 from store.errors import UserFacingError
-from store.models import AccountStatus
 
 NAME_LIMIT = 64  # a SIP account name a person types: a username or a label
 
@@ -31,14 +30,6 @@ class NoSuchAccount(UserFacingError):
 
 
 @dataclass(frozen=True)
-class AccountStatusLine:
-    username: str
-    label: str
-    status: AccountStatus
-    since: datetime
-
-
-@dataclass(frozen=True)
 class CustomerStatus:
     customer_name: str
     timezone: ZoneInfo
@@ -51,10 +42,7 @@ def status_of_channel(session: Session, channel_id: str, name: str = "") -> Cust
     customer = customer_for_channel(session, channel_id)
     if customer is None:
         raise ChannelNotLinked()
-    lines = tuple(
-        AccountStatusLine(a.username, a.label, a.status, a.status_since)
-        for a in customer.sip_accounts
-    )
+    lines = account_statuses(session, customer)
     wanted = plain(name)
     if wanted:
         lines = tuple(line for line in lines if _named(line, wanted))
