@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 # Listeners keep working after their ack (a Slack call, a database read); enough threads that
 # such work never holds up the ack of the next request.
-LISTENER_THREADS = 256  # mostly idle; a burst parks its work after the acks here
+LISTENER_THREADS = 512  # mostly idle; a burst parks its work after the acks here
 AFTER_ACK_QUIET = 0.002  # seconds without a request before work after an ack starts
 AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
 AFTER_ACK_SLOTS = 4  # listeners working after their ack at once, once quiet
@@ -37,7 +38,11 @@ MAX_PARKED = LISTENER_THREADS - 32  # never so many that a new listener finds no
 
 
 class AckPriority:
-    """Requests waiting for an ack go first; work after an ack waits its turn."""
+    """Requests waiting for an ack go first; work after an ack waits its turn.
+
+    Parked listeners wait on an event of their own; one coordinating thread lets them go, oldest
+    first, when the server is quiet, so a request ending wakes one thread, not every parked one.
+    """
 
     def __init__(
         self,
@@ -48,9 +53,11 @@ class AckPriority:
     ) -> None:
         self._quiet, self._max_wait = quiet, max_wait
         self._slots, self._max_parked = slots, max_parked
-        self._changed = threading.Condition()
-        self._dispatching = self._working = self._parked = 0
+        self._changed = threading.Condition()  # only the coordinator waits on it
+        self._parked: deque[threading.Event] = deque()
+        self._dispatching = self._working = 0
         self._last_request = 0.0
+        self._coordinator: threading.Thread | None = None
 
     @contextmanager
     def dispatching(self) -> Iterator[None]:
@@ -62,37 +69,57 @@ class AckPriority:
             with self._changed:
                 self._dispatching -= 1
                 self._last_request = time.monotonic()
-                if not self._dispatching:
-                    self._changed.notify_all()
+                if not self._dispatching and self._parked:
+                    self._changed.notify()
 
     def take_turn(self) -> None:
         """Wait until the server has been quiet a moment and a slot is free (bounded)."""
-        deadline = time.monotonic() + self._max_wait
+        turn = threading.Event()
         with self._changed:
-            if self._parked < self._max_parked:
-                self._parked += 1
-                try:
-                    while (pause := self._pause(deadline)) > 0:
-                        self._changed.wait(timeout=pause)
-                finally:
-                    self._parked -= 1
+            if len(self._parked) >= self._max_parked:
+                self._working += 1
+                return
+            self._parked.append(turn)
+            self._start_coordinator()
+            self._changed.notify()
+        if turn.wait(self._max_wait):
+            return  # the coordinator counted this listener as working
+        with self._changed:
+            try:
+                self._parked.remove(turn)
+            except ValueError:
+                return  # let go just as the wait ran out: already counted
             self._working += 1
 
     def end_turn(self) -> None:
         with self._changed:
             self._working -= 1
-            self._changed.notify_all()
+            if self._parked:
+                self._changed.notify()
 
-    def _pause(self, deadline: float) -> float:
-        """How long to wait before looking again; 0 when it is this listener's turn."""
-        now = time.monotonic()
-        left = deadline - now
-        if left <= 0:
-            return 0.0
-        if self._dispatching or self._working >= self._slots:
-            return left  # woken when a request ends or a slot frees
-        quiet_left = self._last_request + self._quiet - now
-        return min(quiet_left, left) if quiet_left > 0 else 0.0
+    def _start_coordinator(self) -> None:
+        if self._coordinator is None:
+            self._coordinator = threading.Thread(
+                target=self._coordinate, name="sipdesk-after-ack", daemon=True
+            )
+            self._coordinator.start()
+
+    def _coordinate(self) -> None:
+        with self._changed:
+            while True:
+                pause = self._pause()
+                if pause == 0:
+                    self._working += 1
+                    self._parked.popleft().set()
+                else:
+                    self._changed.wait(timeout=pause)
+
+    def _pause(self) -> float | None:
+        """0 when the oldest parked listener may go; else how long to wait (None: until told)."""
+        if not self._parked or self._dispatching or self._working >= self._slots:
+            return None
+        quiet_left = self._last_request + self._quiet - time.monotonic()
+        return quiet_left if quiet_left > 0 else 0
 
 
 class SignallingAck(Ack):
