@@ -35,6 +35,7 @@ AFTER_ACK_QUIET = 0.002  # seconds without a request before work after an ack st
 AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
 AFTER_ACK_SLOTS = 4  # listeners working after their ack at once, once quiet
 MAX_PARKED = LISTENER_THREADS - 32  # never so many that a new listener finds no thread
+COORDINATOR_IDLE = 5.0  # seconds with nothing parked before the coordinating thread ends
 
 
 class AckPriority:
@@ -58,6 +59,12 @@ class AckPriority:
         self._dispatching = self._working = 0
         self._last_request = 0.0
         self._coordinator: threading.Thread | None = None
+
+    @property
+    def parked(self) -> int:
+        """How many listeners are waiting to go on after their ack."""
+        with self._changed:
+            return len(self._parked)
 
     @contextmanager
     def dispatching(self) -> Iterator[None]:
@@ -111,8 +118,11 @@ class AckPriority:
                 if pause == 0:
                     self._working += 1
                     self._parked.popleft().set()
-                else:
+                elif self._parked:
                     self._changed.wait(timeout=pause)
+                elif not self._changed.wait(timeout=COORDINATOR_IDLE) and not self._parked:
+                    self._coordinator = None  # started again by the next parked listener
+                    return
 
     def _pause(self) -> float | None:
         """0 when the oldest parked listener may go; else how long to wait (None: until told)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from running import RunningBot
@@ -60,7 +61,8 @@ def test_work_after_an_ack_waits_while_a_request_is_dispatched():
     with priority.dispatching():
         worker = threading.Thread(target=after_ack)
         worker.start()
-        assert not started.wait(0.2)  # held back while the request is in flight
+        assert _eventually(lambda: priority.parked == 1)  # held back while the request is in
+        assert not started.is_set()
     assert started.wait(5)
     worker.join(5)
 
@@ -73,3 +75,37 @@ def test_work_after_an_ack_waits_no_longer_than_its_limit():
         waited = time.monotonic() - began
         priority.end_turn()
     assert 0.15 <= waited < 2
+
+
+def test_parked_work_goes_oldest_first_and_a_slot_at_a_time():
+    priority = AckPriority(quiet=0.0, max_wait=10.0, slots=1)
+    order: list[int] = []
+    gate = threading.Event()
+
+    def after_ack(n: int) -> None:
+        priority.take_turn()
+        order.append(n)
+        if n == 0:
+            gate.wait(5)  # the first holds the only slot until told
+        priority.end_turn()
+
+    workers = [threading.Thread(target=after_ack, args=(n,)) for n in range(3)]
+    with priority.dispatching():
+        for n, worker in enumerate(workers):
+            worker.start()
+            assert _eventually(lambda n=n: priority.parked == n + 1)  # parked in a known order
+    assert _eventually(lambda: order == [0])
+    assert priority.parked == 2  # the others wait for the slot
+    gate.set()
+    for worker in workers:
+        worker.join(5)
+    assert order == [0, 1, 2]
+
+
+def _eventually(probe: Callable[[], bool], seconds: float = 5.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if probe():
+            return True
+        time.sleep(0.01)
+    return probe()
