@@ -367,8 +367,10 @@ def build_plan(servers: list[Server], requests: Requests, levels: list[int], arg
     """Every request of the run, built up front: warm-up first, then rounds interleaving servers."""
     kinds = requests.kinds()
     plan: Plan = []
-    for server in servers:  # warm up: imports, connection pools, the staff list cache
-        plan.append((server, 1, [[requests.build(kinds[n % len(kinds)]) for n in range(30)]]))
+    top = max(levels)
+    for server in servers:  # warm up: imports, thread and connection pools, the staff list cache
+        warm = [[requests.build(kinds[(c + n) % len(kinds)]) for n in range(6)] for c in range(top)]
+        plan.append((server, top, warm))
     for _ in range(args.rounds):
         for clients in levels:
             per_client = max(3, args.requests // clients)
