@@ -24,7 +24,7 @@ SEEN = {
 
 
 def play(stage: Stage, out: Callable[[str], None]) -> None:
-    from bot.demo import _indent, _render_blocks  # here: bot.demo imports this module
+    from bot.demo_render import indent, render_blocks
 
     w, sandbox = stage.world, stage.sandbox
     _as_the_watch_saw_them(stage)
@@ -37,7 +37,7 @@ def play(stage: Stage, out: Callable[[str], None]) -> None:
         stage.slack.slash_command("/sip", "status", user=user, channel=channel)
         said = sandbox.eventually(partial(_responses_after, stage, before))
         out(f"[{stage.names[channel]}] sipdesk (only visible to you):")
-        out(_indent(_render_blocks(said[0].body.get("blocks", [])) if said else "(no answer)"))
+        out(indent(render_blocks(said[0].body.get("blocks", [])) if said else "(no answer)"))
 
     for user in (w.bob, w.carol):
         out(f"{stage.names[user]} opens the sipdesk Home tab")
@@ -45,7 +45,7 @@ def play(stage: Stage, out: Callable[[str], None]) -> None:
         stage.slack.app_home_opened(user)
         sandbox.eventually(partial(_published_after, stage, published))
         home = sandbox.home_of(user)
-        out(_indent(_render_blocks(home["blocks"] if home else [])))
+        out(indent(render_blocks(home["blocks"] if home else [])))
 
 
 def _responses_after(stage: Stage, seen: int) -> list[RecordedResponse]:
