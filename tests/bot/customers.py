@@ -1,5 +1,5 @@
 """The example customers (examples/accounts.yml) in a running bot's database, linked to the
-sandbox's shared channels, with the staff channel linked as staff."""
+sandbox's shared channels."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
 
 from bot.runtime import Runtime
 from slack_sandbox import DemoWorld
 from store import account_import
-from store.models import ChannelLink, ChannelRole
+from telephony.account_import import import_accounts
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "accounts.yml"
 
@@ -26,9 +25,6 @@ def example_accounts(world: DemoWorld) -> dict[str, Any]:
 
 
 def load_example_customers(runtime: Runtime, world: DemoWorld) -> None:
+    """As `sipdesk import-accounts` does: the store, then SIP accounts through the platform."""
     document = account_import.parse(example_accounts(world))
-    with runtime.db.session() as session:
-        account_import.apply(session, document)
-        staff = select(ChannelLink).where(ChannelLink.channel_id == world.staff_channel)
-        if session.scalar(staff) is None:
-            session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
+    import_accounts(runtime.db, runtime.services.telephony, document)
