@@ -60,6 +60,7 @@ class Server:
     port: int
     process: subprocess.Popen[bytes]
     samples: dict[int, list[float]] = field(default_factory=dict)
+    rounds: dict[int, list[list[float]]] = field(default_factory=dict)  # per round, in order
     by_kind: dict[tuple[int, str], list[float]] = field(default_factory=dict)
 
     def stop(self) -> None:
@@ -407,6 +408,7 @@ def run_levels(servers: list[Server], secret: str, plan: Plan) -> None:
         settle(server)
         if position < len(servers):
             continue  # the warm-up is not measured
+        server.rounds.setdefault(clients, []).append([seconds for _, seconds in got])
         for kind, seconds in got:
             server.samples.setdefault(clients, []).append(seconds)
             server.by_kind.setdefault((clients, kind), []).append(seconds)
@@ -436,12 +438,25 @@ def report(servers: list[Server], levels: list[int]) -> None:
         p50 = percentile(ours, 50) / percentile(base, 50)
         p99 = percentile(ours, 99) / percentile(base, 99)
         vs_bolt = percentile(ours, 50) / percentile(bolt, 50)
+        # Each round of sipdesk beside the bare round measured right after it: a hiccup of the
+        # machine (other work on it) lands in one round, not in both servers alike.
+        paired = [
+            percentile(a, 99) / percentile(b, 99)
+            for a, b in zip(
+                by_name["sipdesk"].rounds[clients], by_name["bare"].rounds[clients], strict=True
+            )
+        ]
+        median = sorted(paired)[len(paired) // 2]
         print(
             f"  {clients:>3} clients: p50 {p50:5.2f}  p99 {p99:5.2f}   "
-            f"(p50 against Bolt's default runner: {vs_bolt:5.2f})"
+            f"(p99 round by round: {' '.join(f'{r:.2f}' for r in paired)}, median {median:.2f}; "
+            f"p50 against Bolt's default runner: {vs_bolt:5.2f})"
         )
         if clients == 50:
-            verdicts.append(f"p99 ratio at 50 clients {p99:.2f} (target <= {P99_TARGET})")
+            verdicts.append(
+                f"p99 ratio at 50 clients {p99:.2f} pooled, {median:.2f} median of rounds "
+                f"(target <= {P99_TARGET})"
+            )
         if clients == 1:
             p50_ms = percentile(ours, 50) * 1000
             verdicts.append(f"sipdesk p50 at 1 client {p50_ms:.2f} ms (target < {P50_TARGET_MS})")

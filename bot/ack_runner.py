@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 # Listeners keep working after their ack (a Slack call, a database read); enough threads that
 # such work never holds up the ack of the next request.
 LISTENER_THREADS = 512  # mostly idle; a burst parks its work after the acks here
-AFTER_ACK_QUIET = 0.002  # seconds without a request before work after an ack starts
+AFTER_ACK_QUIET = 0.010  # seconds without a request before work after an ack starts
 AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
 AFTER_ACK_SLOTS = 4  # listeners working after their ack at once, once quiet
 MAX_PARKED = LISTENER_THREADS - 32  # never so many that a new listener finds no thread
