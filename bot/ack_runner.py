@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 LISTENER_THREADS = 512  # mostly idle; a burst parks its work after the acks here
 AFTER_ACK_QUIET = 0.010  # seconds without a request before work after an ack starts
 AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
-AFTER_ACK_SLOTS = 4  # listeners working after their ack at once, once quiet
+AFTER_ACK_SLOTS = 8  # listeners working after their ack at once, once quiet
 MAX_PARKED = LISTENER_THREADS - 32  # never so many that a new listener finds no thread
 COORDINATOR_IDLE = 5.0  # seconds with nothing parked before the coordinating thread ends
 
