@@ -60,7 +60,8 @@ def main() -> None:
     parser.add_argument("--api-url", required=True)
     args = parser.parse_args()
     app = bare_app(args.signing_secret, args.runner, args.token, args.api_url)
-    server = HttpServer(make_wsgi(app, dict), "127.0.0.1", args.port, threads=args.threads)
+    wsgi = make_wsgi(app, dict, signing_secret=args.signing_secret)
+    server = HttpServer(wsgi, "127.0.0.1", args.port, threads=args.threads)
     print("ready", flush=True)
     server.serve_forever()
 

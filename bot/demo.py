@@ -64,7 +64,11 @@ def set_the_stage(settings: Settings) -> Stage:
     _load_customers(runtime, world)
     # Bolt's hints about events nobody handles yet are noise beside the transcript.
     logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)
-    server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
+    server = HttpServer(
+        make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret),
+        "127.0.0.1",
+        0,
+    ).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     names = {
         world.alice: "alice (support)",

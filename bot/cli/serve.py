@@ -50,7 +50,7 @@ def _serve_http(runtime: Runtime) -> None:
     settings = runtime.settings
     try:
         server = HttpServer(
-            make_wsgi(runtime.app, runtime.health),
+            make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret),
             settings.host,
             settings.port,
             threads=settings.http_threads,

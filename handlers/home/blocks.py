@@ -63,6 +63,18 @@ def staff_home(desk: Desk, now: datetime | None = None) -> View:
     return {"type": "home", "blocks": blocks}
 
 
+def unavailable_home(message: str) -> View:
+    """The tab when its numbers cannot be read: say so, and offer to try again."""
+    return {
+        "type": "home",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "sipdesk — support desk"}},
+            _section(f":hourglass: {message}"),
+            _refresh(),
+        ],
+    }
+
+
 def visitor_home(own: OwnRequests | None = None, now: datetime | None = None) -> View:
     now = now or utcnow()
     usage = "\n".join(f"*`{u}`* — {w}" for u, w in (*SIP_HELP, *CALLERID_HELP))
