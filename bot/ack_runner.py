@@ -14,11 +14,12 @@ burst of clicks is answered first and worked through right after.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Any
 
@@ -30,11 +31,11 @@ log = logging.getLogger(__name__)
 
 # Listeners keep working after their ack (a Slack call, a database read); enough threads that
 # such work never holds up the ack of the next request.
-LISTENER_THREADS = 512  # mostly idle; a burst parks its work after the acks here
+LISTENER_IDLE_SECONDS = 60.0  # a listener thread with nothing to do for this long ends
 AFTER_ACK_QUIET = 0.010  # seconds without a request before work after an ack starts
 AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
 AFTER_ACK_SLOTS = 8  # listeners working after their ack at once, once quiet
-MAX_PARKED = LISTENER_THREADS - 32  # never so many that a new listener finds no thread
+MAX_PARKED = 1000  # beyond this many, work after an ack goes on at once
 COORDINATOR_IDLE = 5.0  # seconds with nothing parked before the coordinating thread ends
 
 
@@ -202,8 +203,69 @@ class AckFirstRunner(ThreadListenerRunner):
         ack.turn_taken = True
 
 
+class ElasticExecutor(Executor):
+    """Runs each listener on an idle thread, or on a new one when none is idle: a request never
+    waits for a thread to ack in, however many listeners are still busy after their ack (parked
+    here, or waiting on a channel's pace). Threads idle for `idle_seconds` end."""
+
+    def __init__(
+        self, idle_seconds: float = LISTENER_IDLE_SECONDS, name: str = "sipdesk-listener"
+    ) -> None:
+        self._idle_seconds, self._name = idle_seconds, name
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0  # threads waiting for a task, less the tasks already handed to them
+        self._closed = False
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def task() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as error:
+                future.set_exception(error)
+
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the listener executor is shut down")
+            if self._idle:
+                self._idle -= 1
+                self._tasks.put(task)
+                return future
+        threading.Thread(target=self._work, args=(task,), name=self._name, daemon=True).start()
+        return future
+
+    @property
+    def idle(self) -> int:
+        """Threads waiting for a listener to run."""
+        with self._lock:
+            return self._idle
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._closed = True  # idle threads end when their wait runs out
+
+    def _work(self, task: Callable[[], None]) -> None:
+        while True:
+            task()
+            with self._lock:
+                self._idle += 1
+            try:
+                task = self._tasks.get(timeout=self._idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    try:
+                        task = self._tasks.get_nowait()  # handed over just as the wait ran out
+                    except queue.Empty:
+                        self._idle -= 1
+                        return
+
+
 def listener_executor() -> Executor:
-    return ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="sipdesk-listener")
+    return ElasticExecutor()
 
 
 def answer_on_ack(app: App) -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
 from handlers.ages import describe
 from handlers.help.blocks import CALLERID_HELP, SIP_HELP
-from handlers.home.flow import Desk, OwnRequests, RequestLine
+from handlers.home.flow import SLACK_USER_ID, Desk, OwnRequests, RequestLine
 from handlers.mrkdwn import quote
 from store.models import RequestKind
 from store.types import utcnow
@@ -38,7 +37,6 @@ KIND_LABELS = {
     RequestKind.VOIP_CALLER_ID: "VoIP caller ID",
     RequestKind.NEW_SIP_ACCOUNT: "New SIP account",
 }
-_SLACK_USER = re.compile(r"[UW][A-Z0-9]{2,30}")
 
 
 def staff_home(desk: Desk, now: datetime | None = None) -> View:
@@ -99,7 +97,7 @@ def visitor_home(own: OwnRequests | None = None, now: datetime | None = None) ->
 
 def requester(user_id: str) -> str:
     """A mention for a Slack user id; anything else shown as plain text."""
-    return f"<@{user_id}>" if _SLACK_USER.fullmatch(user_id) else quote(user_id, 40)
+    return f"<@{user_id}>" if SLACK_USER_ID.fullmatch(user_id) else quote(user_id, 40)
 
 
 def _pending_line(line: RequestLine, now: datetime) -> str:

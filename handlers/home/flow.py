@@ -3,6 +3,7 @@ desk's counts; for anyone else, their own open requests."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from store.models import ChannelLink, Customer, Request, RequestKind, RequestSta
 from store.requests import OPEN
 
 SHOWN = 25  # rows per list; the rest are counted
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ def desk(session: Session) -> Desk:
 
 
 def own_requests(session: Session, user_id: str) -> OwnRequests:
+    if not SLACK_USER_ID.fullmatch(user_id):
+        return OwnRequests((), 0)  # no request was ever raised by such an id (a bent payload)
     mine = (Request.requested_by == user_id, Request.state.in_(OPEN))
     lines = _lines(session, *mine, order=(Request.created_at.desc(), Request.id.desc()))
     total = session.scalar(select(func.count()).select_from(Request).where(*mine)) or 0

@@ -3,6 +3,7 @@ watch last saw them (sip_accounts.status and status_since)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from store.channels import customer_for_channel
 from store.errors import UserFacingError
 
 NAME_LIMIT = 64  # a SIP account name a person types: a username or a label
+SLACK_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
 
 
 class ChannelNotLinked(UserFacingError):
@@ -39,7 +41,9 @@ class CustomerStatus:
 
 def status_of_channel(session: Session, channel_id: str, name: str = "") -> CustomerStatus:
     """The status of every SIP account of the channel's customer, or of the one named `name`."""
-    customer = customer_for_channel(session, channel_id)
+    # A bent payload's channel (a NUL byte, 5,000 characters) is linked to no one: not even asked.
+    known = SLACK_CHANNEL_ID.fullmatch(channel_id)
+    customer = customer_for_channel(session, channel_id) if known else None
     if customer is None:
         raise ChannelNotLinked()
     lines = account_statuses(session, customer)

@@ -10,7 +10,7 @@ from typing import Any
 
 from running import RunningBot
 
-from bot.ack_runner import AckPriority
+from bot.ack_runner import AckPriority, ElasticExecutor
 
 
 def test_the_answer_leaves_at_ack_while_the_listener_is_still_working(running_bot: RunningBot):
@@ -109,3 +109,20 @@ def _eventually(probe: Callable[[], bool], seconds: float = 5.0) -> bool:
             return True
         time.sleep(0.01)
     return probe()
+
+
+def test_a_listener_finds_a_thread_however_many_are_busy_after_their_ack():
+    executor = ElasticExecutor(idle_seconds=0.1)
+    held = threading.Event()
+    busy = [executor.submit(held.wait, 10) for _ in range(600)]
+    assert executor.submit(lambda: "acked").result(timeout=5) == "acked"
+    held.set()
+    assert all(f.result(timeout=10) for f in busy)
+
+
+def test_idle_listener_threads_are_reused_then_end():
+    executor = ElasticExecutor(idle_seconds=0.3, name="elastic-under-test")
+    first = executor.submit(threading.current_thread).result(timeout=5)
+    assert _eventually(lambda: executor.idle == 1)
+    assert executor.submit(threading.current_thread).result(timeout=5) is first
+    assert _eventually(lambda: not first.is_alive() and executor.idle == 0)

@@ -115,3 +115,33 @@ def test_a_refresh_click_with_no_user_is_answered_without_a_500(bot: RunningBot)
     bot.slack.block_action("home_refresh", "", user=w.carol)
     sandbox.eventually(lambda: sandbox.home_of(w.carol))
     assert [c.args["user_id"] for c in sandbox.calls_to("views.publish")] == [w.carol]
+
+
+def test_a_nul_byte_in_the_channel_or_the_user_is_answered_not_a_database_error(bot: RunningBot):
+    w, sandbox = bot.world, bot.sandbox
+    form = payloads.slash_command_form(sandbox, "/sip", "status", w.carol, w.globex_channel, None)
+    form["channel_id"] = "C0\x00GLOBEX"
+    assert bot.slack.post_form(form).status_code == 200
+    said = sandbox.eventually(lambda: sandbox.responses)
+    assert "not linked to a customer" in said[0].body["text"]
+
+    payload = payloads.block_actions(
+        sandbox,
+        "home_refresh",
+        "",
+        user=w.carol,
+        channel=None,
+        message_ts=None,
+        block_id=None,
+        container=None,
+        view=None,
+        action_type="button",
+    )
+    payload["user"]["id"] = "U\x00CAROL"
+    answer = bot.slack.post_raw(
+        urlencode({"payload": json.dumps(payload)}).encode(), "application/x-www-form-urlencoded"
+    )
+    assert answer.status_code < 500
+    published = sandbox.eventually(lambda: sandbox.calls_to("views.publish"))
+    assert [c.args["user_id"] for c in published] == ["U\x00CAROL"]
+    assert "Your open requests:* none" in json.dumps(published[0].args["view"])
