@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import status as status_scene
+from bot.demo_scenes import watch as watch_scene
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -121,6 +122,8 @@ def play(stage: Stage, out: Print) -> None:
         "/sip", "help", user=w.carol, channel=w.globex_channel
     )
     out(indent(f"HTTP {forged.status_code}: refused, nothing happens"))
+
+    watch_scene.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import redis
@@ -36,6 +37,8 @@ class Runtime:
     # What the HTTP door checks Slack's signature with (None in Socket Mode)
     signing_secret: str | None = field(default=None, repr=False)
     _health: HealthCheck | None = field(default=None, init=False, repr=False)
+    # In-process parts (scheduler, worker) that `close()` stops first.
+    closers: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     @property
     def db(self) -> Database:
@@ -55,6 +58,8 @@ class Runtime:
         return self._health()
 
     def close(self) -> None:
+        for close_part in reversed(self.closers):
+            close_part()
         self.db.dispose()
         self.redis.close()
         stop_private_redis()

@@ -111,6 +111,26 @@ class Settings(BaseSettings):
         5.0, gt=0, le=120, validation_alias=_env("SIPDESK_TELEPHONY_TIMEOUT")
     )
 
+    # The watch, digests and housekeeping (issue 10): the scheduler's periodic work
+    watch_interval: float = Field(
+        30, gt=0, le=3600, validation_alias=_env("SIPDESK_WATCH_INTERVAL")
+    )
+    down_after: float = Field(120, ge=0, le=86400, validation_alias=_env("SIPDESK_DOWN_AFTER"))
+    storm_share: float = Field(0.3, gt=0, le=1, validation_alias=_env("SIPDESK_STORM_SHARE"))
+    alert_staff: bool = Field(True, validation_alias=_env("SIPDESK_ALERT_STAFF"))
+    staff_timezone: str = Field("UTC", validation_alias=_env("SIPDESK_STAFF_TIMEZONE"))
+    digest_cron: str = Field("0 9 * * 1-5", validation_alias=_env("SIPDESK_DIGEST_CRON"))
+    remind_after: float = Field(24, gt=0, le=24 * 90, validation_alias=_env("SIPDESK_REMIND_AFTER"))
+    bill_wait_days: float = Field(14, gt=0, le=365, validation_alias=_env("SIPDESK_BILL_WAIT_DAYS"))
+    bill_keep_days: float = Field(
+        90, gt=0, le=3650, validation_alias=_env("SIPDESK_BILL_KEEP_DAYS")
+    )
+    push_token: SecretStr | None = Field(None, validation_alias=_env("SIPDESK_PUSH_TOKEN"))
+    leader_ttl: float = Field(15, ge=1, le=600, validation_alias=_env("SIPDESK_LEADER_TTL"))
+    scheduler_in_process: bool | None = Field(
+        None, validation_alias=_env("SIPDESK_SCHEDULER_IN_PROCESS")
+    )
+
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
 
     @field_validator("log_level")
@@ -187,6 +207,14 @@ class Settings(BaseSettings):
         return self.slack_app_token is not None
 
     @property
+    def runs_scheduler_in_process(self) -> bool:
+        """`sipdesk run` runs the scheduler too: by default on the embedded defaults only (the
+        SQLite file, no REDIS_URL), where it is the one process of the product."""
+        if self.scheduler_in_process is not None:
+            return self.scheduler_in_process
+        return self.database_url is None and self.redis_url is None
+
+    @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'sipdesk.sqlite3').resolve()}"
 
@@ -229,6 +257,7 @@ class Settings(BaseSettings):
             jsonrpc = self.kamailio_registrations_source is RegistrationsReader.JSONRPC
             if jsonrpc and not self.kamailio_jsonrpc_url:
                 problems.append("KAMAILIO_JSONRPC_URL: required with SIPDESK_TELEPHONY=kamailio")
+        problems += _watch_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -292,6 +321,29 @@ def _env_name(field_or_alias: str) -> str:
     if field is not None and isinstance(field.validation_alias, AliasChoices):
         return str(field.validation_alias.choices[0])
     return field_or_alias.upper()
+
+
+def _watch_problems(settings: Settings) -> list[str]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from handlers.digests.slots import trigger
+
+    problems: list[str] = []
+    try:
+        ZoneInfo(settings.staff_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            f"SIPDESK_STAFF_TIMEZONE: {settings.staff_timezone!r} is not a time zone "
+            "(try Europe/London)"
+        )
+    try:
+        trigger(" ".join(settings.digest_cron.split()), "UTC")
+    except ValueError:
+        problems.append(
+            f"SIPDESK_DIGEST_CRON: {settings.digest_cron!r} is not a cron line "
+            "(minute hour day month weekday, e.g. 0 9 * * 1-5)"
+        )
+    return problems
 
 
 def _plain(secret: SecretStr | None) -> str | None:

@@ -38,11 +38,15 @@ EVENTS_PATH = "/slack/events"
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def make_wsgi(app: App, health: HealthCheck, *, signing_secret: str | None) -> Wsgi:
-    """The WSGI app: the door in front of Bolt, and the health check."""
+def make_wsgi(
+    app: App, health: HealthCheck, *, signing_secret: str | None, push: Wsgi | None = None
+) -> Wsgi:
+    """The WSGI app: the door in front of Bolt, the health check, and the registrar's push."""
 
     def wsgi(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if push is not None and is_registrar_push(environ):
+            return push(environ, start_response)
         if path == "/healthz" and method == "GET":
             checks = health()
             healthy = all(v == "ok" for v in checks.values())
@@ -56,6 +60,11 @@ def make_wsgi(app: App, health: HealthCheck, *, signing_secret: str | None) -> W
         return _answer(start_response, status, body, extra=headers)
 
     return wsgi
+
+
+def is_registrar_push(environ: Environ) -> bool:
+    """`/watch/registrar-events`: the registrar's pushes (bot/push_endpoint.py answers them)."""
+    return environ.get("PATH_INFO") == "/watch/registrar-events"
 
 
 def _events(

@@ -33,6 +33,10 @@ COMMANDS = {
     "check-bill": LazyCommand(
         "bot.cli.check_bill:check_bill", "Judge a phone bill as evidence of owning a number."
     ),
+    "scheduler": LazyCommand(
+        "bot.cli.scheduler:scheduler", "Watch polls, digests, housekeeping (leader lock)."
+    ),
+    "digest": LazyCommand("bot.cli.scheduler:digest", "Send the digests now (--now [CHANNEL])."),
 }
 
 

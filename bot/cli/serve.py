@@ -20,6 +20,9 @@ def run() -> None:
     with stop_on_sigterm():
         with explained():
             runtime = start_runtime(settings)
+        from bot.scheduler_process import start_in_process
+
+        start_in_process(runtime)  # on the embedded defaults; stopped by runtime.close()
         try:
             if settings.socket_mode:
                 _serve_socket_mode(runtime)
@@ -45,12 +48,18 @@ def _serve_socket_mode(runtime: Runtime) -> None:
 
 
 def _serve_http(runtime: Runtime) -> None:
+    from bot.push_endpoint import registrar_events
     from bot.web import HttpServer, make_wsgi
 
     settings = runtime.settings
     try:
         server = HttpServer(
-            make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret),
+            make_wsgi(
+                runtime.app,
+                runtime.health,
+                signing_secret=runtime.signing_secret,
+                push=registrar_events(runtime),
+            ),
             settings.host,
             settings.port,
             threads=settings.http_threads,

@@ -1,1 +1,1 @@
-"""Scenes of `sipdesk demo`, one module per flow, each exposing `play(stage, out)`."""
+"""Scenes of `sipdesk demo`, one module per flow, each with `play(stage, out)`."""

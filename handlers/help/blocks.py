@@ -14,6 +14,10 @@ UNKNOWN_WORD_LIMIT = 300
 SIP_HELP = (
     ("/sip status", "your SIP accounts and whether each is Up or Down"),
     ("/sip new", "ask for a new SIP account (one device per account; may cost money on your plan)"),
+    ("/sip silence SIP_ACCOUNT|all DURATION [reason]", "mute Down alerts for a while (`2h`, `1d`)"),
+    ("/sip silences", "the silences in force; `/sip unsilence ID|SIP_ACCOUNT|all` ends them"),
+    ("/sip quiet 19:00-08:00", "no Down alerts in this channel at those hours (`off` to stop)"),
+    ("/sip digest CRON|off", "when this channel's digest of Down accounts comes"),
     ("/sip help", "this message"),
 )
 CALLERID_HELP = (

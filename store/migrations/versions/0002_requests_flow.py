@@ -1,7 +1,7 @@
 """requests flow: plans (cost of a new SIP account) and the bill's highlight crop
 
 Revision ID: 0002_requests_flow
-Revises: 0001
+Revises: 0002_watch_digests
 Create Date: 2026-12-01 18:05:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_requests_flow"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_watch_digests"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
