@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import requests
+from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -117,6 +118,8 @@ def play(stage: Stage, out: Print) -> None:
     slack.app_home_opened(w.alice)
     home = stage.sandbox.eventually(lambda: stage.sandbox.home_of(w.alice))
     out(indent(render_blocks(home["blocks"] if home else [])))
+
+    status_scene.play(stage, out)
 
     out("a forger posts /sip help with a bad signature")
     forged = slack.with_signature(Signature.BAD).slash_command(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import redis
@@ -20,6 +19,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import handlers
+from bot.ack_runner import answer_on_ack, listener_executor
 from bot.inbound import CONTEXT_KEY, Malformed, parse
 from bot.signature import VERIFIED_KEY
 from handlers.registry import Registry
@@ -31,7 +31,6 @@ from store.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
-LISTENER_THREADS = 32
 # Deduplication sits in the ack path: it gets a quarter of a second, then is skipped for a while.
 ACK_PATH_REDIS_SECONDS = 0.25
 REDIS_COOLDOWN_SECONDS = 5.0
@@ -58,16 +57,17 @@ def build_app(
     app = App(
         client=web_client(token, api_url),
         signing_secret=signing_secret,
-        # Ack first, work after: Bolt runs listeners in its thread pool once ack() has answered.
+        # Ack first, work after: listeners run in a thread pool; the answer leaves at ack().
         process_before_response=False,
         # auth.test at start-up would make Slack reachability a boot dependency.
         token_verification_enabled=False,
         request_verification_enabled=signing_secret is not None,
         raise_error_for_unhandled_request=False,
         # Bolt's default is 5 threads; a few listeners waiting on a dependency took them all.
-        # Work on the database is bounded lower than this (store/db.py), so acks keep a thread.
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
+        # Work after an ack is parked in bot/ack_runner.py's pool, so acks keep a thread.
+        listener_executor=listener_executor(),
     )
+    answer_on_ack(app)
     app.use(_admit_well_formed)
     dedupe = EventDeduplicator(ack_path_redis(services.redis), services.redis_prefix)
     app.use(_drop_duplicate_deliveries(dedupe, Breaker(REDIS_COOLDOWN_SECONDS)))

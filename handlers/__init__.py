@@ -12,6 +12,7 @@ from handlers import (
     mentions,
     menu,
     new_sip,
+    status,
     watch,
 )
 from handlers.registry import Registry
@@ -22,6 +23,7 @@ from handlers.services import Services
 USE_CASES = (
     help,
     home,
+    status,
     watch,
     digests,
     housekeeping,

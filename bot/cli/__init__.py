@@ -27,6 +27,9 @@ COMMANDS = {
     "import-accounts": LazyCommand(
         "bot.cli.admin:import_accounts", "Add or update customers and their accounts from YAML."
     ),
+    "export-accounts": LazyCommand(
+        "bot.cli.export_accounts:export_accounts", "Write the accounts file as the platform has it."
+    ),
     "link-channel": LazyCommand(
         "bot.cli.admin:link_channel", "Link a Slack channel to a customer."
     ),
