@@ -143,8 +143,9 @@ def _scene(s: Scene) -> None:
     international = s.newest_request(2)
     s.thread(international, "with our support team")
     card = s.card(international.id, lambda c: "Approve" in _text(c))
+    before = len(s.sandbox.responses)
     s.click(w.carol, card, "Approve")
-    refused = s.sandbox.eventually(lambda: s.sandbox.responses[-1:], 5.0)
+    refused = s.sandbox.eventually(lambda: s.sandbox.responses[before:], 10.0)
     for reply in refused:
         out(
             f"[{s.name(w.staff_channel)}] sipdesk (only visible to carol): {reply.body.get('text')}"
@@ -207,7 +208,12 @@ def _scene(s: Scene) -> None:
     s.click(w.alice, card, "Approve")
     s.state(new_sip.id, "applied")
     s.thread(new_sip, "Applied")
-    secret = s.sandbox.eventually(lambda: s.sandbox.ephemerals(user=w.carol)[-1:], 10)
+    secret = s.sandbox.eventually(
+        lambda: [
+            e for e in s.sandbox.ephemerals(user=w.carol) if "password" in e["message"]["text"]
+        ],
+        WAIT,
+    )
     for shown in secret:
         # The demo's transcript is printed: the password is masked here, as a screenshot would be.
         text = re.sub(r"password `[^`]+`", "password `••••••••`", str(shown["message"]["text"]))
@@ -216,7 +222,12 @@ def _scene(s: Scene) -> None:
     out("\n--- the menu staff post in a customer channel ---\n")
     s.out(f"[{s.name(w.initech_channel)}] {s.name(w.bob)}: /sip menu")
     s.slack.slash_command("/sip", "menu", user=w.bob, channel=w.initech_channel)
-    menu = s.sandbox.eventually(lambda: s.sandbox.messages(w.initech_channel)[-1:], 10)
+    menu = s.sandbox.eventually(
+        lambda: [
+            m for m in s.sandbox.messages(w.initech_channel) if "What can sipdesk" in m["text"]
+        ],
+        WAIT,
+    )
     for message in menu:
         out(f"[{s.name(w.initech_channel)}] sipdesk:")
         out(_indent(_text(message)))
