@@ -69,10 +69,11 @@ def photo(pdf: bytes, rng: random.Random) -> bytes:
         ramp = ramp[::-1]
     pixels *= ramp[None, :, None]
     shaded = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
-    orientation, stored = rng.choice(
-        ((1, shaded), (6, shaded.transpose(Image.Transpose.ROTATE_90)),
-         (8, shaded.transpose(Image.Transpose.ROTATE_270)), (3, shaded.transpose(Image.Transpose.ROTATE_180)))
-    )  # fmt: skip
+    # EXIF 6 = "turn 90 clockwise to view": store the pixels turned 90 the other way.
+    turns = {1: None, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
+    orientation = rng.choice(tuple(turns))
+    turn = turns[orientation]
+    stored = shaded if turn is None else shaded.transpose(turn)
     exif = Image.Exif()
     exif[0x0112] = orientation
     out = io.BytesIO()

@@ -306,7 +306,7 @@ def _calls(
     spec: BillSpec,
     top: float,
     calls: tuple[tuple[str, str], ...],
-    heading: str | None | bool = True,
+    heading: str | bool | None = True,
 ) -> float:
     u = s.scale
     title = spec.calls_heading if heading is True else heading
