@@ -205,10 +205,13 @@ def _stacked(s: Sheet, spec: BillSpec, top: float) -> float:
         cell_top = top + (i // 2) * 52 * u
         s.text(x, cell_top, label, 8, bold=True)
         value_top = cell_top + 22 * u  # a blank line between label and value
+        size = 10.0
+        while s.width(value, size) > col - 36 and size > 6:
+            size -= 0.5  # a long period shrinks to stay in its cell
         if value == spec.line:
-            _line_at(s, spec, x, value_top, 10)
+            _line_at(s, spec, x, value_top, size)
         else:
-            s.text(x, value_top, value, 10)
+            s.text(x, value_top, value, size)
     return top + 2 * 52 * u
 
 

@@ -1,0 +1,106 @@
+"""Which label a value on a bill belongs to, found by geometry as a reader finds it.
+
+Bills set a label and its value in several ways, and a rule reading "the words before the value"
+only meets the first:
+
+- in one run: ``Phone No.: 020 7946 0958``;
+- beside it, in another column: a label column (often right-aligned against its values) or a
+  label a tab stop to the left;
+- above it, with or without a blank gap: ``Service number`` over ``087 123 4567``;
+- in a table's header row: ``Date of issue | Billing period | Total due`` over a row of values,
+  column-aligned (left, right or centred), possibly several rows down.
+
+`label_for()` returns the nearest label by those rules: the text before the value in its run,
+else the label beside it or above it (above wins when the neighbour to the left is itself a
+value, or when the label above is much nearer).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocr_checks.layout import Box, Segment
+
+# A label above may sit this many of the value's line heights away (a blank line or two).
+ABOVE_GAP_LINES = 3.2
+# Walking up a table column through other rows' values, each step may be this far.
+ROW_GAP_LINES = 2.4
+MAX_ROWS_UP = 14
+# Edges this close (points) are aligned: left-, right- or centre-aligned columns.
+ALIGN_SLACK = 4.0
+
+_MONTH = re.compile(
+    r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?$|^(st|nd|rd|th|to)$",
+    re.I,
+)
+_WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+
+
+def is_labelish(text: str) -> bool:
+    """Words that can name a value: letters not only month names, and not mostly digits."""
+    words = [w for w in _WORD.findall(text) if not _MONTH.match(w)]
+    if not words:
+        return False
+    letters = sum(len(w) for w in words)
+    digits = sum(ch.isdigit() for ch in text)
+    return letters >= digits
+
+
+def is_value(text: str) -> bool:
+    """A table cell holding data rather than a name: digits, dates, amounts, no real words."""
+    return any(ch.isdigit() for ch in text) and not is_labelish(text)
+
+
+def label_for(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
+    """The label of the value starting at `start` in segment `si` of line `li` ("" if none)."""
+    seg = lines[li][si]
+    before = seg.text[:start].strip()
+    if before and is_labelish(before):
+        return before
+    box = seg.box if start == 0 else seg.span_box(start, len(seg.text))
+    left = lines[li][si - 1] if si > 0 else None
+    above = _label_above(lines, li, box)
+    if left is not None and is_labelish(left.text):
+        if above is None:
+            return left.text
+        left_gap = box.x0 - left.box.x1
+        if left.text.rstrip().endswith(":") or left_gap <= 3 * above[1]:
+            return left.text
+        return above[0]
+    if above is not None:
+        return above[0]
+    return before
+
+
+def _aligned(a: Box, b: Box) -> bool:
+    if a.x0 < b.x1 and b.x0 < a.x1:
+        return True
+    return (
+        abs(a.x0 - b.x0) <= ALIGN_SLACK
+        or abs(a.x1 - b.x1) <= ALIGN_SLACK
+        or abs((a.x0 + a.x1) - (b.x0 + b.x1)) <= 2 * ALIGN_SLACK
+    )
+
+
+def _label_above(lines: list[list[Segment]], li: int, box: Box) -> tuple[str, float] | None:
+    """The label over `box`'s column and its distance, walking up through a table's rows."""
+    height = max(1.0, box.bottom - box.top)
+    edge = box.top  # the top of the last cell met in this column
+    first = True
+    for lj in range(li - 1, max(-1, li - 1 - MAX_ROWS_UP), -1):
+        cells = [s for s in lines[lj] if _aligned(s.box, box)]
+        if not cells:
+            line_bottom = max(s.box.bottom for s in lines[lj])
+            if edge - line_bottom > ABOVE_GAP_LINES * height:
+                return None
+            continue
+        cell = min(cells, key=lambda s: abs(s.box.x0 - box.x0))
+        gap = edge - cell.box.bottom
+        if gap > (ABOVE_GAP_LINES if first else ROW_GAP_LINES) * height:
+            return None
+        if is_labelish(cell.text):
+            return cell.text, max(0.0, box.top - cell.box.bottom)
+        if not is_value(cell.text):
+            return None
+        edge, first = cell.box.top, False
+    return None
