@@ -48,7 +48,8 @@ _LINE_LABEL = re.compile(
     r"|(bill|calls|charges|summary|usage|services?) for"
     r"|line\b|service\b|msisdn|\bcli\b|number(\(s\))?\s*:?\s*$"
     r"|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$"
-    r"|^\s*(landline|mobile|home phone|phone|broadband (and|&) phone|fibre (voice|phone))\s*:?\s*$)",
+    r"|^\s*(landline|mobile|home phone|phone|broadband (and|&) phone|fibre (voice|phone))"
+    r"\s*:?\s*$)",
     re.I,
 )
 _CALL_HEADING = re.compile(
@@ -120,7 +121,7 @@ def reading_regions(*regions: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(region_code(r) for r in regions if r))
 
 
-def find_numbers(document: Document, region: str | Sequence[str]) -> list[NumberMatch]:
+def find_numbers(document: Document, region: str | Sequence[str | None]) -> list[NumberMatch]:
     """Every phone number on the bill with its role, in reading order.
 
     A national spelling ("020 7946 0958") is read in the first of `region` (one or several, e.g.
