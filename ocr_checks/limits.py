@@ -37,6 +37,13 @@ class Limits:
     max_bytes: int = 20 * 1024 * 1024  # a bill PDF or photo is a few MB at most
     max_pages: int = 50
     max_pixels: int = 40_000_000  # an image, or a page rendered for OCR (A4 at 300 dpi is 8.7 Mpx)
+    # Page contents, fonts and forms of a bill inflate to a few MB; pictures are capped apiece
+    # by max_pixels (see expansion.py).
+    max_expanded_bytes: int = 48 * 1024 * 1024
+    # The billed line, the holder and the date are on a bill's first pages (header, summary,
+    # services); later pages are itemised calls. Only these are read and judged.
+    judged_pages: int = 6
+    ocr_pages: int = 3  # of which at most this many are OCR'd (about a second each)
     memory_bytes: int = 768 * 1024 * 1024  # address space the reader may add to the parent's
     seconds: float = 60.0  # wall clock for reading one file, OCR included
     isolate: bool = True  # False runs in-process (for debugging only)

@@ -80,7 +80,7 @@ def make_case(seed: int, kind: str, index: int = 0) -> Case:
     if kind == "hostile file":
         return _hostile(rng, seed, HOSTILE[index % len(HOSTILE)])
     if kind == "text PDF":
-        scenario = TEXT_SCENARIOS[(index + seed) % len(TEXT_SCENARIOS)]
+        scenario = TEXT_SCENARIOS[index % len(TEXT_SCENARIOS)]
         if index == 1:
             scenario = "fifty_pages"
     else:

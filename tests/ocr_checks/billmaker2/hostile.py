@@ -72,7 +72,8 @@ def bomb(expanded: int) -> bytes:
         + b"\nendstream",
         b"<< /Length 8 >>\nstream\n/Fx Do\n\nendstream",
     ]
-    out = io.BytesIO(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
+    out = io.BytesIO()
+    out.write(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for n, obj in enumerate(objects, start=1):
         offsets.append(out.tell())
