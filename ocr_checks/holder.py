@@ -131,14 +131,14 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
             labelled = _labelled(lines, li, si)
             if not labelled and seg.words[0].top > first.height * NAME_AREA_FRACTION:
                 continue
-            span = _name_span(seg.text)
+            text = _ocr_name_letters(seg.text)
+            span = _name_span(text)
             if span is None or _is_charge(line, si):
                 continue
-            if not labelled and any(ch.isdigit() for ch in seg.text):
+            if not labelled and any(ch.isdigit() for ch in text):
                 continue  # a street or a postcode line, not the name over them
-                continue
             start, end = span
-            score, verdict = compare(claimed, seg.text[start:end])
+            score, verdict = compare(claimed, text[start:end])
             candidate = _Candidate(score, _RANK[verdict], seg, start, end, verdict)
             if labelled or _heads_address(lines, li, seg):
                 named.append(candidate)
@@ -148,7 +148,7 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
     if not pool:
         return HolderCheck(None, 0.0, "absent")
     best = max(pool, key=lambda c: (c.score, c.rank, c.end - c.start))
-    text = best.seg.text[best.start : best.end].strip()
+    text = _ocr_name_letters(best.seg.text)[best.start : best.end].strip()
     if best.score < MIN_REPORTED and best.verdict != "different" and not named:
         return HolderCheck(None, round(best.score, 1), "absent")
     box = best.seg.span_box(best.start, best.end)
@@ -199,6 +199,12 @@ def _labelled(lines: list[list[Segment]], li: int, si: int) -> bool:
             ):
                 return True
     return False
+
+
+def _ocr_name_letters(text: str) -> str:
+    """A lone 0 or 6 between words is OCR's reading of O or Ó ("SEAN 0 BRIAIN", "Sean 6
+    Briain"), never a digit of a name."""
+    return re.sub(r"(?<=[A-Za-zÀ-ÿ] )[06](?= [A-Za-zÀ-ÿ])", "O", text)
 
 
 def _name_span(text: str) -> tuple[int, int] | None:

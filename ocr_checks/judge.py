@@ -21,7 +21,7 @@ def judge(read: tuple[Document, list[TamperSignal]], data: bytes, claim: Claim) 
     claimed = parse_claimed(claim.number, region)
     issuer = find_issuer(document, region)
     claimed_region = phonenumbers.region_code_for_number(claimed)
-    found = find_numbers(document, (issuer_region(issuer), claimed_region, region))
+    found = find_numbers(document, (issuer_region(issuer), claimed_region, region), claimed)
     mine = [m for m in found if same_number(m.number, claimed)]
     line_numbers = list(dict.fromkeys(m.e164 for m in found if m.role == "line"))
     holder = check_holder(document, claim.holder)

@@ -121,11 +121,18 @@ def reading_regions(*regions: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(region_code(r) for r in regions if r))
 
 
-def find_numbers(document: Document, region: str | Sequence[str | None]) -> list[NumberMatch]:
+def find_numbers(
+    document: Document,
+    region: str | Sequence[str | None],
+    claimed: PhoneNumber | None = None,
+) -> list[NumberMatch]:
     """Every phone number on the bill with its role, in reading order.
 
     A national spelling ("020 7946 0958") is read in the first of `region` (one or several, e.g.
-    the issuer's, then the claimed number's, then the claim's) where it is a valid number.
+    the issuer's, then the claimed number's, then the claim's) where it is a valid number. On
+    OCR pages the `claimed` number is also found by its digits alone: OCR drops a trunk 0 or
+    splits a number into two words ("113" "496 0123"), and the matcher then sees no number,
+    though every digit of the claim is there in order (and nothing else glued to them).
     """
     regions = reading_regions(region) if isinstance(region, str) else reading_regions(*region)
     found: list[NumberMatch] = []
@@ -145,11 +152,56 @@ def find_numbers(document: Document, region: str | Sequence[str | None]) -> list
                         label, zone, line_text, seen_heading, box, page.height, page.number
                     )
                     found.append(_match(seg, start, end, num, box, role))
+            if claimed is not None and page.source == "ocr":
+                for si, start, end, seg, box in _claimed_digits(line, claimed, found):
+                    label = label_for(lines, li, si, start)
+                    if _REFERENCE.search(label):
+                        continue
+                    role = _role(
+                        label, zone, line_text, seen_heading, box, page.height, page.number
+                    )
+                    found.append(NumberMatch(seg.page, seg.text[start:end], box, role, claimed, ()))
             found.extend(_wrapped(lines, li, regions, zone, seen_heading, page.height, page.number))
             heading = _heading_zone(line_text)
             if heading is not None:
                 zone, seen_heading = heading, True
     return found
+
+
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d ().\-]*\d")
+
+
+def _claimed_digits(
+    line: list[Segment], claimed: PhoneNumber, found: list[NumberMatch]
+) -> list[tuple[int, int, int, Segment, Box]]:
+    """Runs of the line (one segment, or two that OCR split apart) whose digits are exactly
+    the claimed number's, with or without its trunk 0 or country code."""
+    nsn = phonenumbers.national_significant_number(claimed)
+    spellings = {nsn, "0" + nsn, str(claimed.country_code) + nsn}
+    out = []
+    for si, seg in enumerate(line):
+        pieces = [seg] if si + 1 == len(line) else [seg, line[si + 1]]
+        for take in (1, 2)[: len(pieces)]:
+            parts = pieces[:take]
+            joined = " ".join(p.text for p in parts)
+            for m in _DIGIT_RUN.finditer(joined):
+                if re.sub(r"\D", "", m.group()) not in spellings:
+                    continue
+                first_len = len(parts[0].text)
+                if take == 2 and not (m.start() < first_len < m.end()):
+                    continue  # wholly in one segment: found as one
+                end_in_first = min(m.end(), first_len)
+                box = parts[0].span_box(m.start(), end_in_first)
+                if take == 2:
+                    box = box.union(parts[1].span_box(0, m.end() - first_len - 1))
+                if any(f.page == seg.page and _overlaps(f.box, box) for f in found):
+                    continue
+                out.append((si, m.start(), end_in_first, parts[0], box))
+    return out
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
 def _matches(text: str, regions: Sequence[str]) -> list[tuple[int, int, PhoneNumber]]:

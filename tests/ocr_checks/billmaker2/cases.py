@@ -21,7 +21,7 @@ KINDS = ("text PDF", "scan", "photo", "hostile file")
 HELD_OUT_SEED = 9000
 # How many cases of each kind a slice holds (OCR is slow: scans and photos are few).
 HELD_OUT_PLAN = {"text PDF": 30, "scan": 5, "photo": 4, "hostile file": 8}
-TUNING_PLAN = {"text PDF": 40, "scan": 4, "photo": 3, "hostile file": 8}
+TUNING_PLAN = {"text PDF": 40, "scan": 8, "photo": 8, "hostile file": 8}
 
 ADDRESSES = {
     "IE": (
@@ -86,6 +86,8 @@ def make_case(seed: int, kind: str, index: int = 0) -> Case:
     else:
         scenario = ("genuine", "other_holder", "genuine", "digit_off", "genuine")[index % 5]
     spec, claim_number, claim_holder, region, expect = _bill(rng, scenario)
+    if kind == "scan":
+        spec = replace(spec, call_pages=1)  # scanned over two pages: the calls on the second
     pdf = draw_bill(spec)
     data = pdf
     if scenario == "javascript":
