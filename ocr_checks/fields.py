@@ -52,7 +52,15 @@ def is_value(text: str) -> bool:
 
 
 def label_for(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
-    """The label of the value starting at `start` in segment `si` of line `li` ("" if none)."""
+    """The label of the value starting at `start` in segment `si` of line `li` ("" if none),
+    without the colon or dot leaders that run up to the value."""
+    return _LEADERS.sub("", _label_for(lines, li, si, start))
+
+
+_LEADERS = re.compile(r"[\s.:·…_-]+$")
+
+
+def _label_for(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
     seg = lines[li][si]
     before = seg.text[:start].strip()
     if before and is_labelish(before):

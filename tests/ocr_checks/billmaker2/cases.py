@@ -130,7 +130,8 @@ def _bill(rng: random.Random, scenario: str) -> tuple[BillSpec, str, str, str, s
         bill_to_label=rng.random() < 0.3,
         calls=tuple((n, f"{rng.randint(8, 20):02d}:{rng.randint(0, 59):02d}") for n in DIALLED[:4]),
         calls_heading=rng.choice(("Itemised calls", "Call details", "Your calls", None)),
-        labels_colon=rng.random() < 0.6,
+        label_style=rng.choice(("colon", "colon", "bare", "dots")),
+        holder_in_facts=rng.random() < 0.2,
     )
     if spec.page_size == "A5" and spec.layout == "header_table":
         spec = replace(spec, page_size="A4")  # three columns of dates do not fit across A5

@@ -44,7 +44,8 @@ class BillSpec:
     call_pages: int = 0  # calls on pages of their own after the first
     calls_heading: str | None = "Itemised calls"
     hidden_over: str | None = None  # invisible text laid exactly over the billed line
-    labels_colon: bool = True
+    label_style: str = "colon"  # "colon", "bare" or "dots" (dot leaders run up to the value)
+    holder_in_facts: bool = False  # an "Account holder" fact beside the others
     extra: tuple[str, ...] = field(default_factory=tuple)  # more lines under the charges
 
     @property
@@ -162,13 +163,17 @@ def draw_bill(spec: BillSpec) -> bytes:
 
 
 def _label(spec: BillSpec, text: str) -> str:
-    return f"{text}:" if spec.labels_colon else text
+    if spec.label_style == "dots":
+        return text + " " + "." * max(3, 26 - len(text))
+    return f"{text}:" if spec.label_style == "colon" else text
 
 
 def _facts(spec: BillSpec) -> list[tuple[str, str]]:
     a, b = spec.period
     period = f"{format_date(a, spec.date_style)} - {format_date(b, spec.date_style)}"
+    holder = [("Account holder", spec.holder)] if spec.holder_in_facts else []
     return [
+        *holder,
         (spec.account_label, "4471 2290 63"),
         (spec.date_label, format_date(spec.issue, spec.date_style)),
         (spec.period_label, period),
@@ -212,13 +217,13 @@ def _stacked(s: Sheet, spec: BillSpec, top: float) -> float:
             _line_at(s, spec, x, value_top, size)
         else:
             s.text(x, value_top, value, size)
-    return top + 2 * 52 * u
+    return top + (len(facts) + 1) // 2 * 52 * u
 
 
 def _header_table(s: Sheet, spec: BillSpec, top: float) -> float:
     """Two tables: a header row of labels, the values one row below, column-aligned."""
     u = s.scale
-    account, issued, period, line = _facts(spec)
+    account, issued, period, line = _facts(spec)[-4:]
     col = (s.w - 2 * s.m) / 3
     op = spec.operator
     for row in (
@@ -268,7 +273,7 @@ def _numbers_list(s: Sheet, spec: BillSpec, top: float) -> float:
 
 def _inline_without_line(s: Sheet, spec: BillSpec, top: float) -> float:
     u = s.scale
-    for label, value in _facts(spec)[:3]:
+    for label, value in _facts(spec)[:-1]:
         s.text(s.m, top, _label(spec, label), 9)
         s.text(s.m + 0.27 * s.w, top, value, 9)
         top += 13 * u
