@@ -52,7 +52,7 @@ def _inflated_size(data: bytes, start: int, cap: int) -> int:
             chunk = data[pos : pos + _CHUNK]
             pos += len(chunk)
             total += len(inflater.decompress(chunk, _CHUNK))
-            while inflater.unconsumed_tail and total <= cap:
+            while inflater.unconsumed_tail and not inflater.eof and total <= cap:
                 total += len(inflater.decompress(inflater.unconsumed_tail, _CHUNK))
     except zlib.error:
         pass  # a damaged stream: the parser will say what it makes of it

@@ -61,6 +61,7 @@ _MULTIWORD_SUFFIXES = (
     "public limited company",
 )
 _MULTIWORD = re.compile(rf"\b({'|'.join(_MULTIWORD_SUFFIXES)})\b")
+_NAME_PREFIX = re.compile(r"\b(o|mac|mc|ni|nic|ui)\s+(?=[a-z]{2})")
 _NAME_LABEL = re.compile(r"\b(account (name|holder)|customer name|name)\s*:?\s*$", re.I)
 
 Verdict = Literal["match", "review", "different", "absent"]
@@ -89,6 +90,9 @@ def normalise(name: str) -> list[str]:
     text = re.sub(r"['’`]", "", text)  # O'Brien -> obrien
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = _MULTIWORD.sub(" ", text)
+    # Irish and Scottish prefixes are spelled joined, apart or with an apostrophe: Ó Briain,
+    # O'Briain and O Briain are one surname, as are Mac Carthaigh and MacCarthaigh.
+    text = _NAME_PREFIX.sub(r"\1", text)
     return [t for t in text.split() if t not in TITLES and t not in LEGAL_SUFFIXES]
 
 
@@ -131,7 +135,7 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
             labelled = _labelled(lines, li, si)
             if not labelled and seg.words[0].top > first.height * NAME_AREA_FRACTION:
                 continue
-            text = _ocr_name_letters(seg.text)
+            text = _ocr_name_letters(seg.text, first.source == "ocr")
             span = _name_span(text)
             if span is None or _is_charge(line, si):
                 continue
@@ -148,7 +152,7 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
     if not pool:
         return HolderCheck(None, 0.0, "absent")
     best = max(pool, key=lambda c: (c.score, c.rank, c.end - c.start))
-    text = _ocr_name_letters(best.seg.text)[best.start : best.end].strip()
+    text = _ocr_name_letters(best.seg.text, first.source == "ocr")[best.start : best.end].strip()
     if best.score < MIN_REPORTED and best.verdict != "different" and not named:
         return HolderCheck(None, round(best.score, 1), "absent")
     box = best.seg.span_box(best.start, best.end)
@@ -201,10 +205,19 @@ def _labelled(lines: list[list[Segment]], li: int, si: int) -> bool:
     return False
 
 
-def _ocr_name_letters(text: str) -> str:
+def _ocr_name_letters(text: str, ocr: bool = False) -> str:
     """A lone 0 or 6 between words is OCR's reading of O or Ó ("SEAN 0 BRIAIN", "Sean 6
-    Briain"), never a digit of a name."""
-    return re.sub(r"(?<=[A-Za-zÀ-ÿ] )[06](?= [A-Za-zÀ-ÿ])", "O", text)
+    Briain"), never a digit of a name; on an OCR page so is a digit between letters of a word
+    ("Se4n" for Seán)."""
+    text = re.sub(r"(?<=[A-Za-zÀ-ÿ] )[06](?= [A-Za-zÀ-ÿ])", "O", text)
+    if ocr:
+        text = re.sub(
+            r"(?<=[A-Za-zÀ-ÿ])[014568](?=[A-Za-zÀ-ÿ])", lambda m: _LOOKALIKE[m.group()], text
+        )
+    return text
+
+
+_LOOKALIKE = {"0": "o", "1": "l", "4": "a", "5": "s", "6": "o", "8": "b"}
 
 
 def _name_span(text: str) -> tuple[int, int] | None:

@@ -101,14 +101,7 @@ _CACHE: dict[int, tuple[Page, int, list[list[Segment]]]] = {}
 
 
 def _page_lines(page: Page) -> list[list[Segment]]:
-    words = sorted(page.words, key=lambda w: (w.top, w.x0))
-    rows: list[list[Word]] = []
-    for w in words:
-        middle = (w.top + w.bottom) / 2
-        if rows and rows[-1][0].top <= middle <= rows[-1][0].bottom:
-            rows[-1].append(w)
-        else:
-            rows.append([w])
+    rows = _chained_rows(page.words) if page.source == "ocr" else _level_rows(page.words)
     lines: list[list[Segment]] = []
     for index, row in enumerate(rows):
         row.sort(key=lambda w: w.x0)
@@ -121,6 +114,47 @@ def _page_lines(page: Page) -> list[list[Segment]]:
                 groups[-1].append(w)
         lines.append([_segment(page.number, index, g) for g in groups])
     return lines
+
+
+def _level_rows(words: list[Word]) -> list[list[Word]]:
+    """Rows of a text layer: words whose middle lies within the row's first word's height."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        middle = (w.top + w.bottom) / 2
+        if rows and rows[-1][0].top <= middle <= rows[-1][0].bottom:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return rows
+
+
+def _chained_rows(words: list[Word]) -> list[list[Word]]:
+    """Rows of an OCR page, chained left to right: a word joins the row whose last word, to its
+    left, it overlaps most in height (at least half). A photographed page is seen in
+    perspective, so a line of text may climb or fall across the page by more than its height;
+    each word still sits level with its neighbour."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        height = max(0.1, w.bottom - w.top)
+        best: tuple[float, float] | None = None
+        chosen = -1
+        for i, row in enumerate(rows):
+            last = row[-1]
+            if last.x1 > w.x0 + 0.3 * (w.x1 - w.x0):
+                continue  # not to the left of this word
+            shared = min(last.bottom, w.bottom) - max(last.top, w.top)
+            ratio = shared / min(height, max(0.1, last.bottom - last.top))
+            if ratio < 0.5:
+                continue
+            rank = (ratio, -(w.x0 - last.x1))
+            if best is None or rank > best:
+                best, chosen = rank, i
+        if chosen >= 0:
+            rows[chosen].append(w)
+        else:
+            rows.append([w])
+    rows.sort(key=lambda r: ((r[0].top + r[0].bottom) / 2, r[0].x0))
+    return rows
 
 
 def _segment(page: int, line_index: int, words: list[Word]) -> Segment:

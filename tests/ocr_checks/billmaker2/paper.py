@@ -27,9 +27,9 @@ def _pages(pdf: bytes, dpi: int) -> list[Image.Image]:
         doc.close()
 
 
-def scan(pdf: bytes, rng: random.Random) -> bytes:
+def scan(pdf: bytes, rng: random.Random, dpi: int | None = None) -> bytes:
     """An image-only PDF of every page, as a flatbed at a random resolution gives it back."""
-    dpi = rng.choice((150, 200, 240, 300))
+    dpi = dpi or rng.choice((150, 200, 240, 300))
     gamma = rng.uniform(0.65, 1.5)
     noise = np.random.default_rng(rng.randrange(1 << 30))
     pages = []
@@ -45,7 +45,7 @@ def scan(pdf: bytes, rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def photo(pdf: bytes, rng: random.Random) -> bytes:
+def photo(pdf: bytes, rng: random.Random, orientation: int | None = None) -> bytes:
     """A JPEG of the first page photographed on a desk (perspective, shade, EXIF rotation)."""
     page = _pages(pdf, rng.choice((150, 170, 190)))[0].convert("RGB")
     w, h = page.size
@@ -71,7 +71,7 @@ def photo(pdf: bytes, rng: random.Random) -> bytes:
     shaded = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
     # EXIF 6 = "turn 90 clockwise to view": store the pixels turned 90 the other way.
     turns = {1: None, 6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270}
-    orientation = rng.choice(tuple(turns))
+    orientation = orientation or rng.choice(tuple(turns))
     turn = turns[orientation]
     stored = shaded if turn is None else shaded.transpose(turn)
     exif = Image.Exif()
