@@ -211,12 +211,11 @@ def _ocr_name_letters(text: str, ocr: bool = False) -> str:
     ("Se4n" for Seán)."""
     text = re.sub(r"(?<=[A-Za-zÀ-ÿ] )[06](?= [A-Za-zÀ-ÿ])", "O", text)
     if ocr:
-        text = re.sub(
-            r"(?<=[A-Za-zÀ-ÿ])[014568](?=[A-Za-zÀ-ÿ])", lambda m: _LOOKALIKE[m.group()], text
-        )
+        text = _DIGIT_IN_WORD.sub(lambda m: _LOOKALIKE[m.group(0)], text)
     return text
 
 
+_DIGIT_IN_WORD = re.compile(r"(?<=[A-Za-zÀ-ÿ])[014568](?=[A-Za-zÀ-ÿ])")
 _LOOKALIKE = {"0": "o", "1": "l", "4": "a", "5": "s", "6": "o", "8": "b"}
 
 
