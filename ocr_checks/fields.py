@@ -65,14 +65,13 @@ def _label_for(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
     before = seg.text[:start].strip()
     if before and is_labelish(before):
         return before
-    box = seg.box if start == 0 else seg.span_box(start, len(seg.text))
     left = lines[li][si - 1] if si > 0 else None
+    if left is not None and left.text.rstrip().endswith(":") and is_labelish(left.text):
+        return left.text
+    box = seg.box if start == 0 else seg.span_box(start, len(seg.text))
     above = _label_above(lines, li, box)
     if left is not None and is_labelish(left.text):
-        if above is None:
-            return left.text
-        left_gap = box.x0 - left.box.x1
-        if left.text.rstrip().endswith(":") or left_gap <= 3 * above[1]:
+        if above is None or box.x0 - left.box.x1 <= 3 * above[1]:
             return left.text
         return above[0]
     if above is not None:

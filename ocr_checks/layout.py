@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 
 from ocr_checks.document import Page, Word
 
@@ -49,7 +50,7 @@ class Segment:
     text: str
     owners: list[int]  # for each char of text, the index of its word, or -1 for a joining space
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return Box(
             min(w.x0 for w in self.words),

@@ -68,7 +68,10 @@ _DATE = re.compile(
     re.I,
 )
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
-_NATIONAL = re.compile(r"(?<![\d+])\(?0\d")
+# A run of digits in phone spelling (spaces, hyphens, brackets, dots between them).
+_CANDIDATE = re.compile(r"[+(]?\d[\d \-().]{4,}\d")
+# A national spelling (trunk 0) long enough to be a number: another region may read it.
+_NATIONAL = re.compile(r"(?<![\d+])\(?0\d[\d \-().]{6,}\d")
 _MIN_DIGITS = 6
 # On page 1, an unlabelled number above every section heading and this high up is the header.
 HEADER_FRACTION = 0.35
@@ -205,12 +208,17 @@ def _overlaps(a: Box, b: Box) -> bool:
 
 
 def _matches(text: str, regions: Sequence[str]) -> list[tuple[int, int, PhoneNumber]]:
-    if sum(ch.isdigit() for ch in text) < _MIN_DIGITS:
-        return []
+    if not any(
+        sum(ch.isdigit() for ch in m.group()) >= _MIN_DIGITS for m in _CANDIDATE.finditer(text)
+    ):
+        return []  # dates, times, amounts: no run of digits long enough to be a phone number
     out: list[tuple[int, int, PhoneNumber]] = []
     for i, region in enumerate(regions):
-        if i and not _NATIONAL.search(text):
-            break  # only national spellings read differently in another region
+        if i and not any(
+            not any(start <= m.start() < end for start, end, _ in out)
+            for m in _NATIONAL.finditer(text)
+        ):
+            break  # only national spellings not read yet may read in another region
         for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
             # A match glued to more digits or letters is part of some longer reference.
             before = text[m.start - 1] if m.start > 0 else " "
