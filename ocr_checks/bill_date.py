@@ -86,18 +86,19 @@ def find_issue_date(document: Document) -> dt.date | None:
                 line_text = " ".join(s.text for s in line)
                 if _clocked(line_text):
                     continue  # a call record, whatever its column header says
-                label = label_for(lines, li, si, dates[0][0].start())
-                is_range = len(dates) > 1 and any(
-                    _RANGE_JOIN.match(seg.text[a.end() : b.start()])
-                    for (a, _), (b, _) in itertools.pairwise(dates)
-                )
-                if ISSUE_LABEL.search(label) and not is_range:
-                    return dates[0][1]
-                if is_range or PERIOD_LABEL.search(label):
-                    continue
-                first_page_lone = page.number == 1 and len(dates) == 1
-                if lone is None and first_page_lone:
-                    lone = dates[0][1]
+                ranged: set[int] = set()
+                for k, ((a, _), (b, _)) in enumerate(itertools.pairwise(dates)):
+                    if _RANGE_JOIN.match(seg.text[a.end() : b.start()]):
+                        ranged.update((k, k + 1))
+                single = [(m, d) for k, (m, d) in enumerate(dates) if k not in ranged]
+                for m, day in single:
+                    label = label_for(lines, li, si, m.start(), m.end())
+                    if ISSUE_LABEL.search(label):
+                        return day
+                    if PERIOD_LABEL.search(label):
+                        continue
+                    if lone is None and page.number == 1 and len(single) == 1:
+                        lone = day
     return lone
 
 

@@ -22,7 +22,7 @@ import re
 from ocr_checks.layout import Box, Segment
 
 # A label above may sit this many of the value's line heights away (a blank line or two).
-ABOVE_GAP_LINES = 3.2
+ABOVE_GAP_LINES = 4.0
 # Walking up a table column through other rows' values, each step may be this far.
 ROW_GAP_LINES = 2.4
 MAX_ROWS_UP = 14
@@ -51,24 +51,43 @@ def is_value(text: str) -> bool:
     return any(ch.isdigit() for ch in text) and not is_labelish(text)
 
 
-def label_for(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
-    """The label of the value starting at `start` in segment `si` of line `li` ("" if none),
+def label_for(
+    lines: list[list[Segment]], li: int, si: int, start: int, end: int | None = None
+) -> str:
+    """The label of the value at `start` (to `end`) in segment `si` of line `li` ("" if none),
     without the colon or dot leaders that run up to the value."""
-    return _LEADERS.sub("", _label_for(lines, li, si, start))
+    return _LEADERS.sub("", _label_for(lines, li, si, start, end))
 
 
 _LEADERS = re.compile(r"[\s.:·…_-]+$")
+_LIST_JOINS = {"and", "&", "/", "or"}
 
 
-def _label_for(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
+def label_before(text: str) -> str:
+    """The words just before a value in its run: back to the previous value, except that a
+    value listed after another ("01 234 5678, 087 123 4567") shares the list's label."""
+    tokens = text.split()
+    i = len(tokens)
+    while i > 0 and (tokens[i - 1].endswith((",", ";")) or tokens[i - 1].lower() in _LIST_JOINS):
+        if tokens[i - 1].lower() in _LIST_JOINS:
+            i -= 1
+        while i > 0 and any(ch.isdigit() for ch in tokens[i - 1]):
+            i -= 1
+    first = i
+    while first > 0 and not any(ch.isdigit() for ch in tokens[first - 1]):
+        first -= 1
+    return " ".join(tokens[first:i])
+
+
+def _label_for(lines: list[list[Segment]], li: int, si: int, start: int, end: int | None) -> str:
     seg = lines[li][si]
-    before = seg.text[:start].strip()
+    before = label_before(seg.text[:start])
     if before and is_labelish(before):
         return before
-    left = lines[li][si - 1] if si > 0 else None
+    left = lines[li][si - 1] if si > 0 and not seg.text[:start].strip() else None
     if left is not None and left.text.rstrip().endswith(":") and is_labelish(left.text):
         return left.text
-    box = seg.box if start == 0 else seg.span_box(start, len(seg.text))
+    box = seg.box if start == 0 and end is None else seg.span_box(start, end or len(seg.text))
     above = _label_above(lines, li, box)
     if left is not None and is_labelish(left.text):
         if above is None or box.x0 - left.box.x1 <= 3 * above[1]:
@@ -89,6 +108,28 @@ def _aligned(a: Box, b: Box) -> bool:
     )
 
 
+def _column_part(cell: Segment, box: Box) -> str:
+    """The words of `cell` over `box`: a header row set tight can read as one run
+    ("Date of issue Billing period Total due"); its words split at gaps wider than a letter
+    or two, and the group over the value is its column's header."""
+    groups: list[list[int]] = [[0]]
+    words = cell.words
+    for i in range(1, len(words)):
+        height = max(1.0, words[i].bottom - words[i].top)
+        if words[i].x0 - words[i - 1].x1 > 0.9 * height:
+            groups.append([i])
+        else:
+            groups[-1].append(i)
+    if len(groups) == 1:
+        return cell.text
+    parts = [Box(words[g[0]].x0, cell.box.top, words[g[-1]].x1, cell.box.bottom) for g in groups]
+    over = [i for i, part in enumerate(parts) if _aligned(part, box)]
+    if not over:
+        return cell.text
+    chosen = min(over, key=lambda i: abs(parts[i].x0 - box.x0))
+    return " ".join(words[i].text for i in groups[chosen])
+
+
 def _label_above(lines: list[list[Segment]], li: int, box: Box) -> tuple[str, float] | None:
     """The label over `box`'s column and its distance, walking up through a table's rows."""
     height = max(1.0, box.bottom - box.top)
@@ -105,9 +146,10 @@ def _label_above(lines: list[list[Segment]], li: int, box: Box) -> tuple[str, fl
         gap = edge - cell.box.bottom
         if gap > (ABOVE_GAP_LINES if first else ROW_GAP_LINES) * height:
             return None
-        if is_labelish(cell.text):
-            return cell.text, max(0.0, box.top - cell.box.bottom)
-        if not is_value(cell.text):
+        text = _column_part(cell, box)
+        if is_labelish(text):
+            return text, max(0.0, box.top - cell.box.bottom)
+        if not is_value(text):
             return None
         edge, first = cell.box.top, False
     return None

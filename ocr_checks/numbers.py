@@ -8,6 +8,7 @@ the level that keeps real Irish and UK spellings while letting no junk in.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -146,8 +147,8 @@ def find_numbers(
         for li, line in enumerate(lines):
             line_text = " ".join(s.text for s in line)
             for si, seg in enumerate(line):
-                for start, end, num in _matches(seg.text, regions):
-                    label = label_for(lines, li, si, start)
+                for start, end, num in _segment_matches(seg, regions):
+                    label = label_for(lines, li, si, start, end)
                     if _REFERENCE.search(label):
                         continue
                     box = seg.span_box(start, end)
@@ -169,6 +170,32 @@ def find_numbers(
             if heading is not None:
                 zone, seen_heading = heading, True
     return found
+
+
+def _segment_matches(seg: Segment, regions: Sequence[str]) -> list[tuple[int, int, PhoneNumber]]:
+    """Numbers in the segment's text and, where a table set tight runs two values together
+    ("4471 2290 63  0121 496 0789"), in each of its cells (words split at gaps wider than a
+    letter or two)."""
+    found = _matches(seg.text, regions)
+    for a, b in _cells(seg):
+        if any(start < b and a < end for start, end, _ in found):
+            continue
+        found += [(a + s, a + e, n) for s, e, n in _matches(seg.text[a:b], regions)]
+    return sorted(found, key=lambda t: t[0])
+
+
+def _cells(seg: Segment) -> list[tuple[int, int]]:
+    if len(seg.words) < 2:
+        return []
+    cuts = [0]
+    for i in range(1, len(seg.words)):
+        prev, word = seg.words[i - 1], seg.words[i]
+        if word.x0 - prev.x1 > 0.9 * max(1.0, word.bottom - word.top):
+            cuts.append(seg.owners.index(i))
+    if len(cuts) == 1:
+        return []
+    cuts.append(len(seg.text))
+    return [(a, b) for a, b in itertools.pairwise(cuts)]
 
 
 _DIGIT_RUN = re.compile(r"\+?\(?\d[\d ().\-]*\d")

@@ -46,6 +46,7 @@ class BillSpec:
     hidden_over: str | None = None  # invisible text laid exactly over the billed line
     label_style: str = "colon"  # "colon", "bare" or "dots" (dot leaders run up to the value)
     holder_in_facts: bool = False  # an "Account holder" fact beside the others
+    tight_table: bool = False  # header-table columns only as wide as their widest cell
     extra: tuple[str, ...] = field(default_factory=tuple)  # more lines under the charges
 
     @property
@@ -230,8 +231,12 @@ def _header_table(s: Sheet, spec: BillSpec, top: float) -> float:
         [issued, period, ("Total due", f"{op.currency}61.17")],
         [account, line, ("Payment method", "Direct Debit")],
     ):
+        xs = [s.m + i * col for i in range(3)]
+        if spec.tight_table:  # columns as wide as their cells and 14 pt apart
+            widths = [max(s.width(a, 8, True), s.width(b, 9)) for a, b in row]
+            xs = [s.m + sum(widths[:i]) + 14 * i * u for i in range(3)]
         for i, (label, value) in enumerate(row):
-            x = s.m + i * col
+            x = xs[i]
             s.text(x, top, label, 8, bold=True)
             if value == spec.line:
                 _line_at(s, spec, x, top + 14 * u)
