@@ -180,7 +180,8 @@ _NOT_A_NAME = re.compile(
     r"\b(rental|broadband|calls|charges?|total|vat|discount|subtotal|balance|payment|due"
     r"|your (bill|statement|account|invoice|charges|calls)|at a glance|summary|invoice"
     r"|statement|amount|usage|bundle|minutes|account|number|no\.|date|period|cost|duration"
-    r"|dialled|reference|method|direct debit|page \d)\b|:\s*$",
+    r"|dialled|reference|method|direct debit|page \d)\b|:\s*$"
+    r"|^\s*(services?|description|details|items?|products?|plans?|type)\s*$",
     re.I,
 )
 _AMOUNT = re.compile(r"[€£$]\s?\d|\d[.,]\d{2}\b")
@@ -254,7 +255,7 @@ def _heads_address(lines: list[list[Segment]], li: int, seg: Segment) -> bool:
         nxt = below[0]
         if nxt.box.top - bottom > 1.6 * height:
             return False
-        if any(ch.isdigit() for ch in nxt.text) and re.search(r"[A-Za-z]{2}", nxt.text):
+        if any(ch.isdigit() for ch in nxt.text) and re.search(r"[A-Za-z]", nxt.text):
             return True
         bottom = nxt.box.bottom
     return False

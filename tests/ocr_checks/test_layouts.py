@@ -29,6 +29,10 @@ EIR = BillSpec(
     line_label="Phone No.",
     date_label="Date of issue",
     calls=(("021 490 1234", "09:14"), ("087 765 4300", "17:40")),
+    # A notice sets the account facts low on the page, where no rule about headers applies.
+    notice=tuple(
+        f"Prices of calls to other networks change from January, note {i}." for i in range(14)
+    ),
 )
 BT = replace(
     EIR,
@@ -44,11 +48,15 @@ def judge(spec: BillSpec, number: str, holder: str = "Globex Dental Care Ltd", *
     return examine(draw_bill(spec), Claim(number, holder, AS_OF, **kw))
 
 
-@pytest.mark.parametrize("layout", ["stacked", "header_table", "label_column", "numbers_list"])
+@pytest.mark.parametrize(
+    "layout", ["stacked", "header_table", "label_column", "numbers_list", "services_table"]
+)
 def test_the_line_is_billed_whether_its_label_is_above_in_a_header_or_in_a_column(
     layout: str,
 ) -> None:
-    report = judge(replace(EIR, layout=layout), "+353 1 872 3456")
+    # Stacked with a blank line and more between label and value; the services table puts the
+    # line in its second row under the header "Phone No.".
+    report = judge(replace(EIR, layout=layout, stack_gap=36), "+353 1 872 3456")
     assert [m.role for m in report.matches] == ["line"], report.reasons
     assert report.verdict == "pass"
 
@@ -60,7 +68,7 @@ def test_the_line_is_billed_whether_its_label_is_above_in_a_header_or_in_a_colum
 def test_operators_words_for_the_line_label_a_value_set_below_them_after_a_gap(
     label: str,
 ) -> None:
-    report = judge(replace(EIR, layout="stacked", line_label=label), "01 872 3456")
+    report = judge(replace(EIR, layout="stacked", line_label=label, stack_gap=36), "01 872 3456")
     assert report.number_on_bill_as_line, report.reasons
 
 
@@ -138,3 +146,24 @@ def test_a_bill_for_part_of_the_claimed_name_does_not_prove_the_whole_name() -> 
 def test_serif_and_monospace_bills_on_other_page_sizes_pass(page_size: str, font: str) -> None:
     spec = replace(EIR, page_size=page_size, font=font, layout="label_column", date_style="ordinal")
     assert judge(spec, "+353 1 872 3456").verdict == "pass"
+
+
+def test_a_tight_header_table_whose_cells_run_together_is_read_column_by_column() -> None:
+    spec = replace(BT, layout="header_table", tight_table=True, line="0121 496 0789")
+    document = read_text_bill(draw_bill(spec))
+    assert find_issue_date(document) == ISSUED
+    report = judge(spec, "+44 121 496 0789", region="GB")
+    assert report.number_on_bill_as_line and report.verdict == "pass", report.reasons
+
+
+def test_a_label_with_dot_leaders_up_to_the_value_still_labels_it() -> None:
+    report = judge(replace(EIR, label_style="dots", line_label="Service number"), "01 872 3456")
+    assert report.number_on_bill_as_line and report.verdict == "pass"
+
+
+def test_every_number_listed_after_a_label_is_a_line() -> None:
+    from billmaker import make_bill
+
+    bill = make_bill(line_label="Numbers on this bill:", line_number="01 234 5678, 087 123 4567")
+    report = examine(bill, Claim("087 123 4567", "Acme Widgets Ltd", dt.date(2026, 4, 1)))
+    assert [m.role for m in report.matches] == ["line"]

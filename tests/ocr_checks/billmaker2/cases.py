@@ -133,6 +133,7 @@ def _bill(rng: random.Random, scenario: str) -> tuple[BillSpec, str, str, str, s
         label_style=rng.choice(("colon", "colon", "bare", "dots")),
         holder_in_facts=rng.random() < 0.2,
         tight_table=rng.random() < 0.4,
+        stack_gap=rng.choice((22.0, 30.0, 36.0)),
     )
     if spec.page_size == "A5" and spec.layout == "header_table":
         spec = replace(spec, page_size="A4")  # three columns of dates do not fit across A5

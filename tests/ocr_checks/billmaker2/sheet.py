@@ -19,7 +19,7 @@ from .operators import Operator
 
 PAGE_SIZES = {"A4": A4, "Letter": LETTER, "A5": A5}
 BOLD = {"Helvetica": "Helvetica-Bold", "Times-Roman": "Times-Bold", "Courier": "Courier-Bold"}
-LAYOUTS = ("inline", "stacked", "header_table", "label_column", "numbers_list")
+LAYOUTS = ("inline", "stacked", "header_table", "label_column", "numbers_list", "services_table")
 DATE_STYLES = ("dmy_slash", "d_month_y", "iso", "us", "d_mon_y", "ordinal")
 
 
@@ -47,6 +47,8 @@ class BillSpec:
     label_style: str = "colon"  # "colon", "bare" or "dots" (dot leaders run up to the value)
     holder_in_facts: bool = False  # an "Account holder" fact beside the others
     tight_table: bool = False  # header-table columns only as wide as their widest cell
+    notice: tuple[str, ...] = ()  # a message from the operator above the account facts
+    stack_gap: float = 22.0  # points from a stacked label's top to its value's top
     extra: tuple[str, ...] = field(default_factory=tuple)  # more lines under the charges
 
     @property
@@ -147,6 +149,11 @@ def draw_bill(spec: BillSpec) -> bytes:
     s.right(box_x + 0.36 * s.w, gy, f"{op.currency}61.17", 9, bold=True)
 
     facts_top = max(y, gy) + 28 * u
+    for text in spec.notice:
+        s.text(s.m, facts_top, text, 9)
+        facts_top += 12 * u
+    if spec.notice:
+        facts_top += 16 * u
     bottom = LAYOUT_DRAWERS[spec.layout](s, spec, facts_top)
     bottom = _charges(s, spec, bottom + 26 * u)
     if spec.calls and spec.call_pages == 0:
@@ -208,9 +215,9 @@ def _stacked(s: Sheet, spec: BillSpec, top: float) -> float:
     col = (s.w - 2 * s.m) / 2
     for i, (label, value) in enumerate(facts):
         x = s.m + (i % 2) * col
-        cell_top = top + (i // 2) * 52 * u
+        cell_top = top + (i // 2) * (spec.stack_gap + 30) * u
         s.text(x, cell_top, label, 8, bold=True)
-        value_top = cell_top + 22 * u  # a blank line between label and value
+        value_top = cell_top + spec.stack_gap * u  # a blank line or two between them
         size = 10.0
         while s.width(value, size) > col - 36 and size > 6:
             size -= 0.5  # a long period shrinks to stay in its cell
@@ -218,7 +225,7 @@ def _stacked(s: Sheet, spec: BillSpec, top: float) -> float:
             _line_at(s, spec, x, value_top, size)
         else:
             s.text(x, value_top, value, size)
-    return top + (len(facts) + 1) // 2 * 52 * u
+    return top + (len(facts) + 1) // 2 * (spec.stack_gap + 30) * u
 
 
 def _header_table(s: Sheet, spec: BillSpec, top: float) -> float:
@@ -276,6 +283,32 @@ def _numbers_list(s: Sheet, spec: BillSpec, top: float) -> float:
     return top + 13 * u
 
 
+def _services_table(s: Sheet, spec: BillSpec, top: float) -> float:
+    """Facts beside their labels; the line in the second row of a services table whose
+    header row names the columns."""
+    u = s.scale
+    top = _inline_without_line(s, spec, top) + 16 * u
+    cur = spec.operator.currency
+    cols = [s.m, s.m + 0.3 * s.w]
+    s.text(cols[0], top, "Service", 8, bold=True)
+    s.text(cols[1], top, spec.line_label, 8, bold=True)
+    s.right(s.w - s.m, top, "Monthly charge", 8, bold=True)
+    top += 14 * u
+    for service, value, amount in (
+        ("Broadband 500Mb", "n/a", "35.00"),
+        ("Home phone", spec.line, "22.00"),
+        ("Call bundle", "included", "0.00"),
+    ):
+        s.text(cols[0], top, service, 9)
+        if value == spec.line:
+            _line_at(s, spec, cols[1], top)
+        else:
+            s.text(cols[1], top, value, 9)
+        s.right(s.w - s.m, top, f"{cur}{amount}", 9)
+        top += 13 * u
+    return top
+
+
 def _inline_without_line(s: Sheet, spec: BillSpec, top: float) -> float:
     u = s.scale
     for label, value in _facts(spec)[:-1]:
@@ -291,6 +324,7 @@ LAYOUT_DRAWERS = {
     "header_table": _header_table,
     "label_column": _label_column,
     "numbers_list": _numbers_list,
+    "services_table": _services_table,
 }
 
 
