@@ -147,9 +147,10 @@ def _label_above(lines: list[list[Segment]], li: int, box: Box) -> tuple[str, fl
         if gap > (ABOVE_GAP_LINES if first else ROW_GAP_LINES) * height:
             return None
         text = _column_part(cell, box)
-        if is_labelish(text):
+        data_row = any(is_value(s.text) for s in lines[lj] if s is not cell)
+        if is_labelish(text) and not data_row:
             return text, max(0.0, box.top - cell.box.bottom)
-        if not is_value(text):
+        if not is_value(text) and not data_row:
             return None
         edge, first = cell.box.top, False
     return None

@@ -247,8 +247,10 @@ def _heads_address(lines: list[list[Segment]], li: int, seg: Segment) -> bool:
     below) hold a street number, a town with a number or a postcode."""
     box = seg.box
     height = max(1.0, box.bottom - box.top)
+    if _aligned_near(lines, range(li - 1, max(-1, li - 12), -1), box, height, below=False):
+        return False  # a line of the block above it: a street or a town, not the name
     bottom = box.bottom
-    for lj in range(li + 1, min(len(lines), li + 5)):
+    for lj in range(li + 1, min(len(lines), li + 12)):  # a column beside may interleave rows
         below = [s for s in lines[lj] if abs(s.box.x0 - box.x0) < 6]
         if not below:
             continue
@@ -258,6 +260,18 @@ def _heads_address(lines: list[list[Segment]], li: int, seg: Segment) -> bool:
         if any(ch.isdigit() for ch in nxt.text) and re.search(r"[A-Za-z]", nxt.text):
             return True
         bottom = nxt.box.bottom
+    return False
+
+
+def _aligned_near(
+    lines: list[list[Segment]], order: range, box: Box, height: float, *, below: bool
+) -> bool:
+    for lj in order:
+        near = [s for s in lines[lj] if abs(s.box.x0 - box.x0) < 6]
+        if not near:
+            continue
+        gap = near[0].box.top - box.bottom if below else box.top - near[0].box.bottom
+        return gap <= 1.6 * height and not _LEAD_LABEL.sub("", near[0].text).strip() == ""
     return False
 
 
