@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ocr_checks.document import Document
 from ocr_checks.fields import label_for
-from ocr_checks.layout import page_lines
+from ocr_checks.layout import Segment, page_lines
 
 _MONTHS = {
     m: i
@@ -86,10 +86,7 @@ def find_issue_date(document: Document) -> dt.date | None:
                 line_text = " ".join(s.text for s in line)
                 if _clocked(line_text):
                     continue  # a call record, whatever its column header says
-                ranged: set[int] = set()
-                for k, ((a, _), (b, _)) in enumerate(itertools.pairwise(dates)):
-                    if _RANGE_JOIN.match(seg.text[a.end() : b.start()]):
-                        ranged.update((k, k + 1))
+                ranged = _in_ranges(line, si, [m for m, _ in dates])
                 single = [(m, d) for k, (m, d) in enumerate(dates) if k not in ranged]
                 for m, day in single:
                     label = label_for(lines, li, si, m.start(), m.end())
@@ -100,6 +97,23 @@ def find_issue_date(document: Document) -> dt.date | None:
                     if lone is None and page.number == 1 and len(single) == 1:
                         lone = day
     return lone
+
+
+def _in_ranges(line: list[Segment], si: int, found: list[re.Match[str]]) -> set[int]:
+    """Which of a segment's dates are ends of a range ("01/09/2026 - 30/09/2026"), also when
+    the range is split over two segments ("01/09/2026 -" | "30/09/2026")."""
+    text = line[si].text
+    ranged: set[int] = set()
+    for k, (a, b) in enumerate(itertools.pairwise(found)):
+        if _RANGE_JOIN.match(text[a.end() : b.start()]):
+            ranged.update((k, k + 1))
+    after = line[si + 1].text.strip() if si + 1 < len(line) else ""
+    if _RANGE_JOIN.match(text[found[-1].end() :]) and DATE.match(after):
+        ranged.add(len(found) - 1)
+    before = line[si - 1].text if si > 0 else ""
+    if _RANGE_JOIN.match(text[: found[0].start()]) and DATE.search(before):
+        ranged.add(0)
+    return ranged
 
 
 def _clocked(text: str) -> bool:

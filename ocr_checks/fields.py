@@ -95,7 +95,29 @@ def _label_for(lines: list[list[Segment]], li: int, si: int, start: int, end: in
         return above[0]
     if above is not None:
         return above[0]
+    if left is None and not seg.text[:start].strip():
+        beside = _label_beside(lines, li, box)
+        if beside is not None:
+            return beside
     return before
+
+
+def _label_beside(lines: list[list[Segment]], li: int, box: Box) -> str | None:
+    """A label to the left on a neighbouring line, level with the value within most of a line
+    height: a photographed line that falls across the page splits into two rows."""
+    height = max(1.0, box.bottom - box.top)
+    middle = (box.top + box.bottom) / 2
+    best: tuple[float, str] | None = None
+    for lj in (li - 1, li + 1):
+        if not 0 <= lj < len(lines):
+            continue
+        for s in lines[lj]:
+            sb = s.box
+            if sb.x1 > box.x0 or abs((sb.top + sb.bottom) / 2 - middle) > 0.8 * height:
+                continue
+            if is_labelish(s.text) and (best is None or box.x0 - sb.x1 < best[0]):
+                best = (box.x0 - sb.x1, s.text)
+    return best[1] if best else None
 
 
 def _aligned(a: Box, b: Box) -> bool:

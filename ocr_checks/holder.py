@@ -271,7 +271,7 @@ def _aligned_near(
         if not near:
             continue
         gap = near[0].box.top - box.bottom if below else box.top - near[0].box.bottom
-        return gap <= 1.6 * height and not _LEAD_LABEL.sub("", near[0].text).strip() == ""
+        return gap <= 1.6 * height and _LEAD_LABEL.sub("", near[0].text).strip() != ""
     return False
 
 

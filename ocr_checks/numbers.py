@@ -42,10 +42,10 @@ _CONTACT = re.compile(
 # (eir, Vodafone, Three, Virgin Media, Sky, BT, Pure Telecom, Digiweb, Imagine, TalkTalk, EE,
 # O2, Plusnet): "Phone No.", "Service number", "Your Sky Talk number", "Number(s) on this bill".
 _LINE_LABEL = re.compile(
-    r"\b(your ([a-z0-9]+ ){0,2}(number|line)s?"
+    r"\b(your\s*([a-z0-9]+ ){0,2}(number|line)s?"
     r"|(phone|telephone|mobile|landline|line|service|directory|account|access|talk|voip"
-    r"|fixed line|home phone) (number|no)\b"
-    r"|numbers?(\(s\))? on (this|your) (bill|account)"
+    r"|fixed line|home phone)\s*(number|no)\b"
+    r"|numbers?(\(s\))?\s*on\s*(this|your)\s*(bill|account)"
     r"|(bill|calls|charges|summary|usage|services?) for"
     r"|line\b|service\b|msisdn|\bcli\b|number(\(s\))?\s*:?\s*$"
     r"|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$"
