@@ -20,7 +20,7 @@ AS_OF = dt.date(2026, 12, 1)
 KINDS = ("text PDF", "scan", "photo", "hostile file")
 HELD_OUT_SEED = 9000
 # How many cases of each kind a slice holds (OCR is slow: scans and photos are few).
-HELD_OUT_PLAN = {"text PDF": 30, "scan": 5, "photo": 4, "hostile file": 8}
+HELD_OUT_PLAN = {"text PDF": 60, "scan": 8, "photo": 8, "hostile file": 8}
 TUNING_PLAN = {"text PDF": 40, "scan": 8, "photo": 8, "hostile file": 8}
 
 ADDRESSES = {
