@@ -18,6 +18,7 @@ value, or when the label above is much nearer).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ocr_checks.layout import Box, Segment
 
@@ -36,6 +37,7 @@ _MONTH = re.compile(
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 
 
+@lru_cache(maxsize=8192)
 def is_labelish(text: str) -> bool:
     """Words that can name a value: letters not only month names, and not mostly digits."""
     words = [w for w in _WORD.findall(text) if not _MONTH.match(w)]
@@ -46,6 +48,7 @@ def is_labelish(text: str) -> bool:
     return letters >= digits
 
 
+@lru_cache(maxsize=8192)
 def is_value(text: str) -> bool:
     """A table cell holding data rather than a name: digits, dates, amounts, no real words."""
     return any(ch.isdigit() for ch in text) and not is_labelish(text)
@@ -157,22 +160,35 @@ def _label_above(lines: list[list[Segment]], li: int, box: Box) -> tuple[str, fl
     height = max(1.0, box.bottom - box.top)
     edge = box.top  # the top of the last cell met in this column
     first = True
+    column = (round(box.x0), round(box.x1))
+    passed: list[Segment] = []  # value cells walked through: they share the answer
+    found: tuple[str, float] | None = None
     for lj in range(li - 1, max(-1, li - 1 - MAX_ROWS_UP), -1):
         cells = [s for s in lines[lj] if _aligned(s.box, box)]
         if not cells:
             line_bottom = max(s.box.bottom for s in lines[lj])
             if edge - line_bottom > ABOVE_GAP_LINES * height:
-                return None
+                break
             continue
         cell = min(cells, key=lambda s: abs(s.box.x0 - box.x0))
         gap = edge - cell.box.bottom
         if gap > (ABOVE_GAP_LINES if first else ROW_GAP_LINES) * height:
-            return None
+            break
+        if not first and column in cell.column_labels:
+            known = cell.column_labels[column]
+            found = None if known is None else (known[0], known[1] + box.top - cell.box.top)
+            break
         text = _column_part(cell, box)
-        data_row = any(is_value(s.text) for s in lines[lj] if s is not cell)
-        if is_labelish(text) and not data_row:
-            return text, max(0.0, box.top - cell.box.bottom)
-        if not is_value(text) and not data_row:
-            return None
+        if not is_value(text):
+            # Words: the column's header, unless the row holds values (a data row's text cell).
+            if not any(is_value(s.text) for s in lines[lj] if s is not cell):
+                if is_labelish(text):
+                    found = (text, max(0.0, box.top - cell.box.bottom))
+                break
+        passed.append(cell)
         edge, first = cell.box.top, False
-    return None
+    for cell in passed:
+        cell.column_labels[column] = (
+            None if found is None else (found[0], found[1] - (box.top - cell.box.top))
+        )
+    return found

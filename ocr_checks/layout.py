@@ -8,7 +8,7 @@ each block's text apart, so rules read "the label before this value" rather than
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from ocr_checks.document import Page, Word
@@ -49,6 +49,8 @@ class Segment:
     words: list[Word]
     text: str
     owners: list[int]  # for each char of text, the index of its word, or -1 for a joining space
+    # The label above this cell's column, once looked up (a call table's rows share it).
+    column_labels: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
 
     @cached_property
     def box(self) -> Box:
