@@ -179,12 +179,12 @@ def _label_above(lines: list[list[Segment]], li: int, box: Box) -> tuple[str, fl
             found = None if known is None else (known[0], known[1] + box.top - cell.box.top)
             break
         text = _column_part(cell, box)
-        if not is_value(text):
-            # Words: the column's header, unless the row holds values (a data row's text cell).
-            if not any(is_value(s.text) for s in lines[lj] if s is not cell):
-                if is_labelish(text):
-                    found = (text, max(0.0, box.top - cell.box.bottom))
-                break
+        # Words are the column's header, unless their row holds values (a data row's text).
+        data_row = is_value(text) or any(is_value(s.text) for s in lines[lj] if s is not cell)
+        if not data_row:
+            if is_labelish(text):
+                found = (text, max(0.0, box.top - cell.box.bottom))
+            break
         passed.append(cell)
         edge, first = cell.box.top, False
     for cell in passed:
