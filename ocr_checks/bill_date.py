@@ -49,7 +49,14 @@ DATE = re.compile(rf"\b(?:{_ISO}|{_NUMERIC}|{_WORDY}|{_US})\b")
 _RANGE_JOIN = re.compile(r"^\s*(-|–|—|to|until|till)\s*$", re.I)
 ISSUE_LABEL = re.compile(
     r"\b(bill(ing)? date|invoice date|date of (issue|bill|invoice)|issue date|issued( on)?"
-    r"|statement date|tax point|date issued|bill issued|^date)\b",
+    r"|statement date|tax point|date issued|bill issued|^date|date of statement|document date"
+    r"|invoice/tax date|tax date)\b",
+    re.I,
+)
+# Dates a bill names that are after its issue: when the payment is due or taken, the next bill.
+DUE_LABEL = re.compile(
+    r"\b(due|pay(ment)? by|payment date|debit(ed)? on|direct debit|will be (taken|collected)"
+    r"|collected on|next bill|on or after)\b",
     re.I,
 )
 PERIOD_LABEL = re.compile(
@@ -92,7 +99,7 @@ def find_issue_date(document: Document) -> dt.date | None:
                     label = label_for(lines, li, si, m.start(), m.end())
                     if ISSUE_LABEL.search(label):
                         return day
-                    if PERIOD_LABEL.search(label):
+                    if PERIOD_LABEL.search(label) or DUE_LABEL.search(label):
                         continue
                     if lone is None and page.number == 1 and len(single) == 1:
                         lone = day

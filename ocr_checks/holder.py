@@ -172,7 +172,7 @@ class _Candidate:
 _RANK = {"match": 3, "review": 2, "different": 1, "absent": 0}
 _LEAD_LABEL = re.compile(
     r"^\s*(bill(ed)? to|account (name|holder)|customer( name)?|name|fao|attn\.?"
-    r"|for the attention of|invoice to|addressee)\s*:?\s*",
+    r"|for the attention of|invoice to|addressee|dear)\s*:?\s*",
     re.I,
 )
 # Words of charge lines and headings, which sit where names do but are never a holder.
@@ -184,6 +184,7 @@ _NOT_A_NAME = re.compile(
     r"|^\s*(services?|description|details|items?|products?|plans?|type)\s*$",
     re.I,
 )
+_TRADING_AS = re.compile(r"\s(t/a|trading as)\s", re.I)
 _AMOUNT = re.compile(r"[€£$]\s?\d|\d[.,]\d{2}\b")
 
 
@@ -225,7 +226,11 @@ def _name_span(text: str) -> tuple[int, int] | None:
     lead = _LEAD_LABEL.match(text)
     start = lead.end() if lead else 0
     end = len(text)
-    for m in re.finditer(r",|\S*\d\S*", text[start:]):
+    # "Globex Dental Care Ltd T/A Smile Clinic": the legal name is the part before "trading as".
+    trading = _TRADING_AS.search(text, start)
+    if trading:
+        end = trading.start()
+    for m in re.finditer(r",|\S*\d\S*", text[start:end]):
         end = start + m.start()  # a comma or a number starts the address ("…, 12 Main St")
         break
     while end > start and text[end - 1] in " ,;:-":
@@ -271,7 +276,10 @@ def _aligned_near(
         if not near:
             continue
         gap = near[0].box.top - box.bottom if below else box.top - near[0].box.bottom
-        return gap <= 1.6 * height and _LEAD_LABEL.sub("", near[0].text).strip() != ""
+        other = near[0].box.bottom - near[0].box.top
+        # A smaller line over the name is a return address or a reference, not the block.
+        same_size = other >= 0.85 * height
+        return gap <= 1.6 * height and same_size and _LEAD_LABEL.sub("", near[0].text).strip() != ""
     return False
 
 

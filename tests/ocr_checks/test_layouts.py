@@ -167,3 +167,22 @@ def test_every_number_listed_after_a_label_is_a_line() -> None:
     bill = make_bill(line_label="Numbers on this bill:", line_number="01 234 5678, 087 123 4567")
     report = examine(bill, Claim("087 123 4567", "Acme Widgets Ltd", dt.date(2026, 4, 1)))
     assert [m.role for m in report.matches] == ["line"]
+
+
+def test_a_return_address_in_small_print_over_the_name_does_not_hide_the_addressee() -> None:
+    spec = replace(EIR, holder="Initech Software Limited", return_address=True)
+    report = judge(spec, "+353 1 872 3456")
+    assert report.holder.on_bill == "Initech Software Limited"
+
+
+def test_a_sole_trader_trading_as_a_shop_name_is_the_legal_name_before_t_a() -> None:
+    spec = replace(EIR, holder="Mary-Kate O'Neill", trading_as="Harbour Pets")
+    report = judge(spec, "+353 1 872 3456", holder="Mary-Kate O'Neill")
+    assert report.holder.on_bill == "Mary-Kate O'Neill" and report.holder.match
+
+
+def test_the_payment_due_date_is_not_the_issue_date() -> None:
+    # The issue date under a label no rule knows ("Printed"), the due date printed first.
+    for layout in ("inline", "stacked", "label_column"):
+        spec = replace(EIR, layout=layout, due_date=True, date_label="Printed")
+        assert find_issue_date(read_text_bill(draw_bill(spec))) == ISSUED, layout

@@ -134,6 +134,9 @@ def _bill(rng: random.Random, scenario: str) -> tuple[BillSpec, str, str, str, s
         holder_in_facts=rng.random() < 0.2,
         tight_table=rng.random() < 0.4,
         stack_gap=rng.choice((22.0, 30.0, 36.0)),
+        return_address=rng.random() < 0.3,
+        due_date=rng.random() < 0.3,
+        trading_as=rng.choice((None, None, None, None, "Smile Clinic", "Harbour Pets")),
     )
     if spec.page_size == "A5" and spec.layout == "header_table":
         spec = replace(spec, page_size="A4")  # three columns of dates do not fit across A5

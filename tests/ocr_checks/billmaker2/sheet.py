@@ -49,6 +49,9 @@ class BillSpec:
     tight_table: bool = False  # header-table columns only as wide as their widest cell
     notice: tuple[str, ...] = ()  # a message from the operator above the account facts
     stack_gap: float = 22.0  # points from a stacked label's top to its value's top
+    return_address: bool = False  # "If undelivered, return to ..." in small print over the name
+    due_date: bool = False  # a "Payment due" date (after the issue date) among the facts
+    trading_as: str | None = None  # printed after the holder: "... T/A Smile Clinic"
     extra: tuple[str, ...] = field(default_factory=tuple)  # more lines under the charges
 
     @property
@@ -132,10 +135,21 @@ def draw_bill(spec: BillSpec) -> bytes:
     left_x, right_x = s.m, 0.55 * s.w
     addr_x, box_x = (right_x, left_x) if spec.holder_right else (left_x, right_x)
     y = top
+    if spec.return_address:
+        s.text(addr_x, y - 11 * u, "If undelivered, return to: PO Box 1234, Freepost F123", 6)
     if spec.bill_to_label:
         s.text(addr_x, y, "Bill to:", 8, bold=True)
         y += 13 * u
-    for line in (spec.holder, *spec.address):
+    block = [spec.holder]
+    if spec.trading_as:  # on the name's line when it fits, else on a line of its own
+        joined = f"{spec.holder} T/A {spec.trading_as}"
+        fits = s.width(joined, 10) < abs(box_x - addr_x) - 24 * u if box_x > addr_x else True
+        block = (
+            [joined]
+            if fits and s.width(joined, 10) < 0.4 * s.w
+            else [*block, f"T/A {spec.trading_as}"]
+        )
+    for line in (*block, *spec.address):
         s.text(addr_x, y, line, 10)
         y += 12.5 * u
     glance = [("Line rental", "22.00"), ("Broadband", "35.00"), ("Calls", "4.17")]
@@ -180,8 +194,10 @@ def _facts(spec: BillSpec) -> list[tuple[str, str]]:
     a, b = spec.period
     period = f"{format_date(a, spec.date_style)} - {format_date(b, spec.date_style)}"
     holder = [("Account holder", spec.holder)] if spec.holder_in_facts else []
+    due = format_date(spec.issue + dt.timedelta(days=14), spec.date_style)
     return [
         *holder,
+        *([("Payment due", due)] if spec.due_date else []),
         (spec.account_label, "4471 2290 63"),
         (spec.date_label, format_date(spec.issue, spec.date_style)),
         (spec.period_label, period),
