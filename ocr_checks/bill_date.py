@@ -39,8 +39,9 @@ _MONTHS = {
     for m in names
 }
 _NUMERIC = r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})"
+# "14Nov 2026" too: OCR runs a day into its month.
 _WORDY = (
-    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s+|-)(?P<mon>[A-Za-z]{3,9})\.?,?(?:\s+|-)(?P<y2>\d{4})"
+    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s*|-)(?P<mon>[A-Za-z]{3,9})\.?,?(?:\s+|-)(?P<y2>\d{4})"
 )
 _ISO = r"(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"
 # US style, as some UK billing systems print it: "Nov 3, 2026", "November 3rd, 2026".

@@ -27,8 +27,12 @@ ABOVE_GAP_LINES = 4.0
 # Walking up a table column through other rows' values, each step may be this far.
 ROW_GAP_LINES = 2.4
 MAX_ROWS_UP = 14
+OCR_INK_TO_TYPE = 1.4
 # Edges this close (points) are aligned: left-, right- or centre-aligned columns.
 ALIGN_SLACK = 4.0
+# Words of a header row further apart than this many heights head different columns (a word
+# space is a third of a height in a text layer, rarely over one in OCR of a photo).
+COLUMN_GAP_HEIGHTS = 1.3
 
 _MONTH = re.compile(
     r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?$|^(st|nd|rd|th|to)$",
@@ -91,9 +95,11 @@ def _label_for(lines: list[list[Segment]], li: int, si: int, start: int, end: in
     if left is not None and left.text.rstrip().endswith(":") and is_labelish(left.text):
         return left.text
     box = seg.box if start == 0 and end is None else seg.span_box(start, end or len(seg.text))
-    above = _label_above(lines, li, box)
+    # OCR boxes hug the ink: a line of type is about 1.4 times its OCR'd words' height.
+    scale = OCR_INK_TO_TYPE if seg.words[0].confidence is not None else 1.0
+    above = _label_above(lines, li, box, scale)
     if left is not None and is_labelish(left.text):
-        if above is None or box.x0 - left.box.x1 <= 3 * above[1]:
+        if above is None or box.x0 - left.box.x1 <= 3 * above[1] or _listed(lines, li, left):
             return left.text
         return above[0]
     if above is not None:
@@ -105,22 +111,53 @@ def _label_for(lines: list[list[Segment]], li: int, si: int, start: int, end: in
     return before
 
 
+def _listed(lines: list[list[Segment]], li: int, left: Segment) -> bool:
+    """The label to the left heads a list of labels (one per row, each with its value to the
+    right): what stands above the value is the previous row's value, not a header."""
+    if li == 0:
+        return False
+    above = [s for s in lines[li - 1] if abs(s.box.x0 - left.box.x0) <= ALIGN_SLACK]
+    return bool(above) and is_labelish(above[0].text)
+
+
 def _label_beside(lines: list[list[Segment]], li: int, box: Box) -> str | None:
-    """A label to the left on a neighbouring line, level with the value within most of a line
-    height: a photographed line that falls across the page splits into two rows."""
+    """On an OCR page, a label to the left on a neighbouring row, level with the value once
+    the page's residual tilt is allowed for: a photographed line that climbs or falls across
+    the page splits into two rows."""
+    here = [s for s in lines[li] if s.box.x0 <= box.x0 <= s.box.x1]
+    if not here or here[0].words[0].confidence is None:
+        return None  # a text layer's rows are level: a neighbouring row is another line
     height = max(1.0, box.bottom - box.top)
     middle = (box.top + box.bottom) / 2
+    slope = _tilt(lines)
     best: tuple[float, str] | None = None
     for lj in (li - 1, li + 1):
         if not 0 <= lj < len(lines):
             continue
         for s in lines[lj]:
             sb = s.box
-            if sb.x1 > box.x0 or abs((sb.top + sb.bottom) / 2 - middle) > 0.8 * height:
+            if sb.x1 > box.x0 or not is_labelish(s.text):
                 continue
-            if is_labelish(s.text) and (best is None or box.x0 - sb.x1 < best[0]):
-                best = (box.x0 - sb.x1, s.text)
+            expected = middle + slope * ((sb.x0 + sb.x1) / 2 - (box.x0 + box.x1) / 2)
+            off = abs((sb.top + sb.bottom) / 2 - expected)
+            if off <= 0.8 * height and (best is None or off < best[0]):
+                best = (off, s.text)
     return best[1] if best else None
+
+
+def _tilt(lines: list[list[Segment]]) -> float:
+    """The median slope (points down per point right) of the page's long rows of words."""
+    slopes = []
+    for line in lines:
+        words = [w for s in line for w in s.words]
+        if len(words) < 3 or words[-1].x0 - words[0].x0 < 60:
+            continue
+        a, b = words[0], words[-1]
+        slopes.append(((b.top + b.bottom) - (a.top + a.bottom)) / 2 / (b.x0 - a.x0))
+    if not slopes:
+        return 0.0
+    slopes.sort()
+    return slopes[len(slopes) // 2]
 
 
 def _aligned(a: Box, b: Box) -> bool:
@@ -135,13 +172,13 @@ def _aligned(a: Box, b: Box) -> bool:
 
 def _column_part(cell: Segment, box: Box) -> str:
     """The words of `cell` over `box`: a header row set tight can read as one run
-    ("Date of issue Billing period Total due"); its words split at gaps wider than a letter
-    or two, and the group over the value is its column's header."""
+    ("Date of issue Billing period Total due"); its words split at gaps wider than
+    COLUMN_GAP_HEIGHTS, and the group over the value is its column's header."""
     groups: list[list[int]] = [[0]]
     words = cell.words
+    height = max(1.0, max(w.bottom - w.top for w in words))
     for i in range(1, len(words)):
-        height = max(1.0, words[i].bottom - words[i].top)
-        if words[i].x0 - words[i - 1].x1 > 0.9 * height:
+        if words[i].x0 - words[i - 1].x1 > COLUMN_GAP_HEIGHTS * height:
             groups.append([i])
         else:
             groups[-1].append(i)
@@ -155,9 +192,12 @@ def _column_part(cell: Segment, box: Box) -> str:
     return " ".join(words[i].text for i in groups[chosen])
 
 
-def _label_above(lines: list[list[Segment]], li: int, box: Box) -> tuple[str, float] | None:
-    """The label over `box`'s column and its distance, walking up through a table's rows."""
-    height = max(1.0, box.bottom - box.top)
+def _label_above(
+    lines: list[list[Segment]], li: int, box: Box, scale: float = 1.0
+) -> tuple[str, float] | None:
+    """The label over `box`'s column and its distance, walking up through a table's rows
+    (`scale` turns the value's box height into its line height)."""
+    height = max(1.0, box.bottom - box.top) * scale
     edge = box.top  # the top of the last cell met in this column
     first = True
     column = (round(box.x0), round(box.x1))

@@ -180,7 +180,7 @@ _NOT_A_NAME = re.compile(
     r"\b(rental|broadband|calls|charges?|total|vat|discount|subtotal|balance|payment|due"
     r"|your (bill|statement|account|invoice|charges|calls)|at a glance|summary|invoice"
     r"|statement|amount|usage|bundle|minutes|account|number|no\.|date|period|cost|duration"
-    r"|dialled|reference|method|direct debit|page \d)\b|:\s*$"
+    r"|dialled|reference|method|direct debit|page \d|undelivered|return(ed)? to|po box)\b|:\s*$"
     r"|^\s*(services?|description|details|items?|products?|plans?|type)\s*$",
     re.I,
 )
@@ -205,6 +205,12 @@ def _labelled(lines: list[list[Segment]], li: int, si: int) -> bool:
             ):
                 return True
     return False
+
+
+def _text_height(seg: Segment) -> float:
+    """The median height of a segment's words (one tall OCR box does not make a line big)."""
+    heights = sorted(w.bottom - w.top for w in seg.words)
+    return heights[len(heights) // 2]
 
 
 def _ocr_name_letters(text: str, ocr: bool = False) -> str:
@@ -252,7 +258,7 @@ def _heads_address(lines: list[list[Segment]], li: int, seg: Segment) -> bool:
     below) hold a street number, a town with a number or a postcode."""
     box = seg.box
     height = max(1.0, box.bottom - box.top)
-    if _aligned_near(lines, range(li - 1, max(-1, li - 12), -1), box, height, below=False):
+    if _aligned_near(lines, range(li - 1, max(-1, li - 12), -1), seg, height, below=False):
         return False  # a line of the block above it: a street or a town, not the name
     bottom = box.bottom
     for lj in range(li + 1, min(len(lines), li + 12)):  # a column beside may interleave rows
@@ -269,16 +275,16 @@ def _heads_address(lines: list[list[Segment]], li: int, seg: Segment) -> bool:
 
 
 def _aligned_near(
-    lines: list[list[Segment]], order: range, box: Box, height: float, *, below: bool
+    lines: list[list[Segment]], order: range, seg: Segment, height: float, *, below: bool
 ) -> bool:
+    box, text_height = seg.box, _text_height(seg)
     for lj in order:
         near = [s for s in lines[lj] if abs(s.box.x0 - box.x0) < 6]
         if not near:
             continue
         gap = near[0].box.top - box.bottom if below else box.top - near[0].box.bottom
-        other = near[0].box.bottom - near[0].box.top
         # A smaller line over the name is a return address or a reference, not the block.
-        same_size = other >= 0.85 * height
+        same_size = _text_height(near[0]) >= 0.85 * text_height
         return gap <= 1.6 * height and same_size and _LEAD_LABEL.sub("", near[0].text).strip() != ""
     return False
 

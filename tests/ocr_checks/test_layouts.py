@@ -182,7 +182,10 @@ def test_a_sole_trader_trading_as_a_shop_name_is_the_legal_name_before_t_a() -> 
 
 
 def test_the_payment_due_date_is_not_the_issue_date() -> None:
-    # The issue date under a label no rule knows ("Printed"), the due date printed first.
+    # The issue date under a label no rule knows ("Printed"), the due date printed first, and
+    # the holder's name a value in the same list (never a header over the dates).
     for layout in ("inline", "stacked", "label_column"):
-        spec = replace(EIR, layout=layout, due_date=True, date_label="Printed")
+        spec = replace(
+            EIR, layout=layout, due_date=True, date_label="Printed", holder_in_facts=True
+        )
         assert find_issue_date(read_text_bill(draw_bill(spec))) == ISSUED, layout
