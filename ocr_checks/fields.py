@@ -38,6 +38,13 @@ _MONTH = re.compile(
     r"^(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?$|^(st|nd|rd|th|to)$",
     re.I,
 )
+# Words bills label their facts with (a name, a street or a charge seldom holds one).
+_LABEL_WORDS = re.compile(
+    r"\b(numbers?|no\.?|date|period|account|due|total|phone|bill|invoice|holder|name|payment"
+    r"|reference|ref|issue[d]?|statement|balance|amount|method|line|mobile|telephone|tel"
+    r"|landline|customer|charges? for|from|to|number\(s\))\b",
+    re.I,
+)
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 
 
@@ -99,7 +106,13 @@ def _label_for(lines: list[list[Segment]], li: int, si: int, start: int, end: in
     scale = OCR_INK_TO_TYPE if seg.words[0].confidence is not None else 1.0
     above = _label_above(lines, li, box, scale)
     if left is not None and is_labelish(left.text):
-        if above is None or box.x0 - left.box.x1 <= 3 * above[1] or _listed(lines, li, left):
+        if above is None:
+            return left.text
+        # Both could be labels: a bill's own label words decide, then the nearer one.
+        left_words, above_words = _LABEL_WORDS.search(left.text), _LABEL_WORDS.search(above[0])
+        if bool(left_words) != bool(above_words):
+            return left.text if left_words else above[0]
+        if box.x0 - left.box.x1 <= 3 * above[1] or _listed(lines, li, left):
             return left.text
         return above[0]
     if above is not None:
@@ -182,14 +195,19 @@ def _column_part(cell: Segment, box: Box) -> str:
             groups.append([i])
         else:
             groups[-1].append(i)
-    if len(groups) == 1:
-        return cell.text
     parts = [Box(words[g[0]].x0, cell.box.top, words[g[-1]].x1, cell.box.bottom) for g in groups]
     over = [i for i, part in enumerate(parts) if _aligned(part, box)]
     if not over:
         return cell.text
-    chosen = min(over, key=lambda i: abs(parts[i].x0 - box.x0))
-    return " ".join(words[i].text for i in groups[chosen])
+    chosen = groups[min(over, key=lambda i: abs(parts[i].x0 - box.x0))]
+    if words[chosen[-1]].x1 - words[chosen[0]].x0 > 1.8 * (box.x1 - box.x0):
+        # Still far wider than the value (OCR ran two headers together): the words over it.
+        reach = 0.25 * (box.x1 - box.x0)
+        inside = [
+            i for i in chosen if box.x0 - reach <= (words[i].x0 + words[i].x1) / 2 <= box.x1 + reach
+        ]
+        chosen = inside or chosen
+    return " ".join(words[i].text for i in chosen)
 
 
 def _label_above(
