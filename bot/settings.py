@@ -5,15 +5,34 @@ A bad or missing setting stops start-up with one message that lists every proble
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from enum import StrEnum
+from ipaddress import ip_address
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from store.redact import mask_url
+
 DEFAULT_HOME = Path("var")
+_URLS_WITH_PASSWORDS = ("database_url", "redis_url", "kamailio_db_url")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_SLACK_USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+EMBEDDED_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class TelephonyKind(StrEnum):
@@ -61,7 +80,7 @@ class Settings(BaseSettings):
     # Where state lives
     home: Path = Field(DEFAULT_HOME, validation_alias=_env("SIPDESK_HOME"))
     database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
-    redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_env("REDIS_URL"))
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))
     redis_prefix: str = Field("sipdesk:", validation_alias=_env("SIPDESK_REDIS_PREFIX"))
     start_redis: bool = Field(True, validation_alias=_env("SIPDESK_START_REDIS"))
 
@@ -92,20 +111,122 @@ class Settings(BaseSettings):
         5.0, gt=0, le=120, validation_alias=_env("SIPDESK_TELEPHONY_TIMEOUT")
     )
 
+    # The watch, digests and housekeeping (issue 10): the scheduler's periodic work
+    watch_interval: float = Field(
+        30, gt=0, le=3600, validation_alias=_env("SIPDESK_WATCH_INTERVAL")
+    )
+    down_after: float = Field(120, ge=0, le=86400, validation_alias=_env("SIPDESK_DOWN_AFTER"))
+    storm_share: float = Field(0.3, gt=0, le=1, validation_alias=_env("SIPDESK_STORM_SHARE"))
+    alert_staff: bool = Field(True, validation_alias=_env("SIPDESK_ALERT_STAFF"))
+    staff_timezone: str = Field("UTC", validation_alias=_env("SIPDESK_STAFF_TIMEZONE"))
+    digest_cron: str = Field("0 9 * * 1-5", validation_alias=_env("SIPDESK_DIGEST_CRON"))
+    remind_after: float = Field(24, gt=0, le=24 * 90, validation_alias=_env("SIPDESK_REMIND_AFTER"))
+    bill_wait_days: float = Field(14, gt=0, le=365, validation_alias=_env("SIPDESK_BILL_WAIT_DAYS"))
+    bill_keep_days: float = Field(
+        90, gt=0, le=3650, validation_alias=_env("SIPDESK_BILL_KEEP_DAYS")
+    )
+    push_token: SecretStr | None = Field(None, validation_alias=_env("SIPDESK_PUSH_TOKEN"))
+    leader_ttl: float = Field(15, ge=1, le=600, validation_alias=_env("SIPDESK_LEADER_TTL"))
+    scheduler_in_process: bool | None = Field(
+        None, validation_alias=_env("SIPDESK_SCHEDULER_IN_PROCESS")
+    )
+
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
 
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @field_validator("kamailio_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as UTC or Europe/Dublin") from None
+        return value
+
+    @field_validator("staff_channel")
+    @classmethod
+    def _staff_channel(cls, value: str | None) -> str | None:
+        if value is not None and not _SLACK_CHANNEL_ID.match(value):
+            raise ValueError("must be a Slack channel ID such as C0123ABCD (not its #name)")
+        return value
+
+    @field_validator("staff_usergroup")
+    @classmethod
+    def _staff_usergroup(cls, value: str | None) -> str | None:
+        if value is not None and not _SLACK_USERGROUP_ID.match(value):
+            raise ValueError("must be a Slack user group ID such as S0123ABCD (not its @handle)")
+        return value
+
+    @field_validator("sip_domain", "host")
+    @classmethod
+    def _hostname(cls, value: str) -> str:
+        if not _HOSTNAME.match(value) and not _is_ip_address(value):
+            raise ValueError("must be a host name or address such as sip.example.net")
+        return value
+
+    @field_validator("kamailio_jsonrpc_url")
+    @classmethod
+    def _jsonrpc_url(cls, value: str | None) -> str | None:
+        if value is not None and not _is_http_url(value):
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:5071/RPC")
+        return value
+
+    @field_validator("registrations_feed")
+    @classmethod
+    def _feed(cls, value: str | None) -> str | None:
+        if value is not None and "://" in value and not _is_http_url(value):
+            raise ValueError("must be a file path or an http(s) URL")
+        return value
+
+    @field_validator("kamailio_db_url")
+    @classmethod
+    def _kamailio_db(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgres", "mysql", "sqlite")):
+            raise ValueError("must be a database URL such as postgres://kamailio@host/kamailio")
+        return value
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Tokens are SecretStr already; URLs stay plain strings for their users, masked here.
+        for name, value in super().__repr_args__():
+            masked = name in _URLS_WITH_PASSWORDS and isinstance(value, str)
+            yield name, mask_url(value) if masked else value
+
     @property
-    def sandbox(self) -> bool:
-        """No Slack credentials at all: talk to the local Slack sandbox instead."""
-        return self.slack_bot_token is None and self.slack_app_token is None
+    def has_slack_credentials(self) -> bool:
+        """A bot token is set; `sipdesk run` refuses to start without one."""
+        return self.slack_bot_token is not None
 
     @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
     @property
+    def runs_scheduler_in_process(self) -> bool:
+        """`sipdesk run` runs the scheduler too: by default on the embedded defaults only (the
+        SQLite file, no REDIS_URL), where it is the one process of the product."""
+        if self.scheduler_in_process is not None:
+            return self.scheduler_in_process
+        return self.database_url is None and self.redis_url is None
+
+    @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'sipdesk.sqlite3').resolve()}"
+
+    @property
+    def effective_redis_url(self) -> str:
+        return self.redis_url or EMBEDDED_REDIS_URL
+
+    @property
+    def may_start_redis(self) -> bool:
+        """Only on the embedded default: a configured Redis that is down is an error, because a
+        replica with a private Redis would stop sharing dedupe and the leader lock."""
+        return self.redis_url is None and self.start_redis
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -124,7 +245,7 @@ class Settings(BaseSettings):
             problems.append("SIPDESK_STAFF_CHANNEL: required with a real Slack workspace")
         if not _is_http_url(self.slack_api_url):
             problems.append("SLACK_API_URL: must be an http(s) URL such as https://slack.com/api/")
-        if urlparse(self.redis_url).scheme not in ("redis", "rediss", "unix"):
+        if urlparse(self.effective_redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL: must look like redis://host:6379/0")
         if self.database_url is not None and not self.database_url.startswith(
             ("sqlite", "postgresql")
@@ -136,6 +257,7 @@ class Settings(BaseSettings):
             jsonrpc = self.kamailio_registrations_source is RegistrationsReader.JSONRPC
             if jsonrpc and not self.kamailio_jsonrpc_url:
                 problems.append("KAMAILIO_JSONRPC_URL: required with SIPDESK_TELEPHONY=kamailio")
+        problems += _watch_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -175,9 +297,15 @@ def _problems(error: ValidationError) -> list[str]:
             continue
         name = _env_name(str(item["loc"][0])) if item["loc"] else "settings"
         got = item.get("input")
-        shown = f" (got {got!r})" if isinstance(got, str | int | float) else ""
-        problems.append(f"{name}: {item['msg']}{shown}")
+        shown = f" (got {_shown(name, got)!r})" if isinstance(got, str | int | float) else ""
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}: {message}{shown}")
     return problems
+
+
+def _shown(name: str, value: object) -> object:
+    # A bad URL is echoed back to help, but never with its password.
+    return mask_url(value) if isinstance(value, str) and name.endswith("_URL") else value
 
 
 def _field_name(field_or_alias: str) -> str:
@@ -195,8 +323,39 @@ def _env_name(field_or_alias: str) -> str:
     return field_or_alias.upper()
 
 
+def _watch_problems(settings: Settings) -> list[str]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from handlers.digests.slots import trigger
+
+    problems: list[str] = []
+    try:
+        ZoneInfo(settings.staff_timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(
+            f"SIPDESK_STAFF_TIMEZONE: {settings.staff_timezone!r} is not a time zone "
+            "(try Europe/London)"
+        )
+    try:
+        trigger(" ".join(settings.digest_cron.split()), "UTC")
+    except ValueError:
+        problems.append(
+            f"SIPDESK_DIGEST_CRON: {settings.digest_cron!r} is not a cron line "
+            "(minute hour day month weekday, e.g. 0 9 * * 1-5)"
+        )
+    return problems
+
+
 def _plain(secret: SecretStr | None) -> str | None:
     return None if secret is None else secret.get_secret_value()
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_http_url(url: str) -> bool:

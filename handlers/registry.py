@@ -6,9 +6,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
+
+if TYPE_CHECKING:
+    from handlers.services import Services
 
 Listener = Callable[..., Any]
 
@@ -16,6 +19,7 @@ Listener = Callable[..., Any]
 @dataclass
 class Registry:
     app: App
+    services: Services | None = None
     commands: set[str] = field(default_factory=set)
     events: set[str] = field(default_factory=set)
     actions: set[str] = field(default_factory=set)
@@ -26,11 +30,17 @@ class Registry:
     fallbacks: dict[str, Listener] = field(default_factory=dict)
 
     def subcommand(
-        self, command: str, word: str, listener: Listener, *, scopes: tuple[str, ...] = ()
+        self,
+        command: str,
+        word: str,
+        listener: Listener,
+        *,
+        scopes: tuple[str, ...] = (),
+        staff_only: bool = False,
     ) -> None:
         """`/sip status ...` goes to the listener of ("/sip", "status"): the first word picks."""
         self._ensure_command(command)
-        self.subcommands[command][word] = listener
+        self.subcommands[command][word] = self._guarded(listener, staff_only, f"{command} {word}")
         self.scopes.update(scopes)
 
     def fallback(self, command: str, listener: Listener) -> None:
@@ -79,15 +89,40 @@ class Registry:
         self.events.add(name)
         self.scopes.update(scopes)
 
-    def action(self, action_id: str, listener: Listener, *, scopes: tuple[str, ...] = ()) -> None:
-        self.app.action(action_id)(listener)
+    def action(
+        self,
+        action_id: str,
+        listener: Listener,
+        *,
+        scopes: tuple[str, ...] = (),
+        staff_only: bool = False,
+    ) -> None:
+        self.app.action(action_id)(self._guarded(listener, staff_only, action_id))
         self.actions.add(action_id)
         self.scopes.update(scopes)
 
-    def view(self, callback_id: str, listener: Listener, *, scopes: tuple[str, ...] = ()) -> None:
-        self.app.view(callback_id)(listener)
+    def view(
+        self,
+        callback_id: str,
+        listener: Listener,
+        *,
+        scopes: tuple[str, ...] = (),
+        staff_only: bool = False,
+    ) -> None:
+        self.app.view(callback_id)(self._guarded(listener, staff_only, callback_id))
         self.views.add(callback_id)
         self.scopes.update(scopes)
+
+    def _guarded(self, listener: Listener, staff_only: bool, what: str) -> Listener:
+        if not staff_only:
+            return listener
+        if self.services is None:
+            raise ValueError("a staff-only listener needs the registry's services")
+        from handlers.staff_only import guard  # here: staff_only imports the registry's types
+
+        # Staff need to read the staff list: the group's members, or the staff channel's.
+        self.scopes.update(("usergroups:read", "channels:read", "groups:read"))
+        return guard(listener, self.services, what, _call_with)
 
     @property
     def interactive(self) -> bool:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import redis
 
+from handlers.staff import StaffDirectory
 from store.db import Database
 from telephony import TelephonyPlatform
 
@@ -18,3 +20,8 @@ class Services:
     telephony: TelephonyPlatform
     staff_channel: str | None = None
     staff_usergroup: str | None = None
+
+    @cached_property
+    def staff(self) -> StaffDirectory:
+        """The one staff directory of this process (its cache is shared by every listener)."""
+        return StaffDirectory(self.staff_usergroup, self.staff_channel)

@@ -22,3 +22,8 @@ def leader_key(prefix: str, role: str) -> str:
 def channel_pace_key(prefix: str, channel: str) -> str:
     """The rate limiter's state (theoretical arrival time) for one Slack channel."""
     return f"{prefix}pace:channel:{channel}"
+
+
+def watch_poll_key(prefix: str) -> str:
+    """Set by the registrar push endpoint: the scheduler should poll registrations now."""
+    return f"{prefix}watch:poll-requested"

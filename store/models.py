@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -125,6 +127,13 @@ class SipAccount(Base):
     )
     status_since: Mapped[datetime] = mapped_column(default=utcnow)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The watch (handlers/watch): first poll or push that saw no device, the last device seen.
+    unregistered_since: Mapped[datetime | None] = mapped_column()
+    last_user_agent: Mapped[str | None] = mapped_column(String(255))
+    last_source: Mapped[str | None] = mapped_column(String(64))
+    last_seen_at: Mapped[datetime | None] = mapped_column()
+    multi_device_warned_at: Mapped[datetime | None] = mapped_column()
+    flapping_until: Mapped[datetime | None] = mapped_column()
 
     customer: Mapped[Customer] = relationship(back_populates="sip_accounts")
 
@@ -142,6 +151,8 @@ class ChannelLink(Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     linked_by: Mapped[str | None] = mapped_column(String(32))
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    quiet_hours: Mapped[str | None] = mapped_column(String(16))  # "19:00-08:00", channel's zone
+    digest_cron: Mapped[str | None] = mapped_column(String(64))  # None: the default; "off"
 
     customer: Mapped[Customer | None] = relationship()
 
@@ -193,12 +204,25 @@ class Evidence(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     verdict: Mapped[str | None] = mapped_column(String(16))
+    # PNG crop around the number and the name, for the staff card; purged with the content.
+    highlight: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     purged_at: Mapped[datetime | None] = mapped_column()
 
     request: Mapped[Request] = relationship(back_populates="evidence")
 
     __table_args__ = (UniqueConstraint("request_id", "slack_file_id"),)
+
+
+class Plan(Base):
+    """What a customer's plan charges for a new SIP account (the accounts file's `plans:`)."""
+
+    __tablename__ = "plans"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    new_sip_account: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    per: Mapped[str] = mapped_column(String(16), default="month")
 
 
 class AuditEvent(Base):
@@ -229,6 +253,11 @@ class Outage(Base):
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column()
     alerted_at: Mapped[datetime | None] = mapped_column()
+    # The account's id while the episode is open, NULL once it ends: at most one open per account.
+    open_for: Mapped[int | None] = mapped_column(Integer, unique=True)
+    storm: Mapped[bool] = mapped_column(Boolean, default=False)  # began in a platform incident
+    flapping: Mapped[bool] = mapped_column(Boolean, default=False)  # folded into a flapping alert
+    silenced: Mapped[bool] = mapped_column(Boolean, default=False)  # muted when it would alert
 
     sip_account: Mapped[SipAccount] = relationship()
 
@@ -247,3 +276,84 @@ class Silence(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AlertKind(enum.StrEnum):
+    DOWN = "down"  # one or more SIP accounts Down, grouped per channel per poll
+    FLAPPING = "flapping"
+    TWO_DEVICES = "two_devices"
+    INCIDENT = "incident"  # more than the storm share Down at once
+    SOURCE = "source"  # the registrations source failed or answered garbage
+
+
+class AlertMessage(Base):
+    """A Slack message the watch posted, claimed in the database before it is posted.
+
+    `ts` is stored once posted, so any process can update it later (recovery).
+    """
+
+    __tablename__ = "alert_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AlertKind] = mapped_column(_enum(AlertKind))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    sip_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sip_accounts.id", ondelete="CASCADE")
+    )
+    ts: Mapped[str | None] = mapped_column(String(32))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column()
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    # For incidents: the kind while open, NULL once over, so at most one of each is open.
+    open_key: Mapped[str | None] = mapped_column(String(32), unique=True)
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    outages: Mapped[list[OutageAlert]] = relationship(
+        back_populates="message", order_by="OutageAlert.id"
+    )
+
+
+class OutageAlert(Base):
+    """An outage told in one channel: unique per (outage, channel), the exactly-once claim."""
+
+    __tablename__ = "outage_alerts"
+    __table_args__ = (UniqueConstraint("outage_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outage_id: Mapped[int] = mapped_column(ForeignKey("outages.id", ondelete="CASCADE"))
+    alert_message_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_messages.id", ondelete="CASCADE"), index=True
+    )
+    channel_id: Mapped[str] = mapped_column(String(32))
+    recovered_at: Mapped[datetime | None] = mapped_column()  # the thread reply was claimed
+
+    outage: Mapped[Outage] = relationship()
+    message: Mapped[AlertMessage] = relationship(back_populates="outages")
+
+
+class DigestRun(Base):
+    """One digest slot of one channel, claimed before posting: unique per (channel, slot)."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("channel_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    slot: Mapped[datetime] = mapped_column()  # the cron time it stands for, UTC
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ts: Mapped[str | None] = mapped_column(String(32))
+    posted_at: Mapped[datetime | None] = mapped_column()
+
+
+class Reminder(Base):
+    """Staff were reminded of a request pending approval too long (once per request)."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), unique=True
+    )
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ts: Mapped[str | None] = mapped_column(String(32))

@@ -134,32 +134,40 @@ def transition(
     action: str | None = None,
     note: str | None = None,
     expected: RequestState | Iterable[RequestState] | None = None,
+    version: int | None = None,
     **changes: Any,
 ) -> Request:
     """Move a request to `target` if it is still where the caller saw it.
 
-    `expected` names the state(s) the caller acted on (a button on a card shows one); without it the
-    current state is read and used. Exactly one of several racing callers wins; the others get
+    `version` is the version the caller read (a card's button carries it): the step applies to
+    that version only, so a stale card cannot decide a request that moved on. Without it the
+    version read here is used. `expected` names the state(s) the caller acted on; without it the
+    current state is used. Exactly one of several racing callers wins; the others get
     `TransitionRefused` with a sentence that says what happened instead.
     """
     unknown = set(changes) - _SETTABLE
     if unknown:
         raise ValueError(f"a transition cannot set {sorted(unknown)}")
-    current = _state_of(session, request_id)
+    current, read_version = _state_and_version(session, request_id)
     froms = _expected_states(expected, current)
     legal = [s for s in froms if is_allowed(s, target)]
     if current not in froms or not legal:
         raise _refusal(request_id, current, target)
+    if version is not None and version != read_version:
+        raise _stale(request_id, current, target)
     now = utcnow()
     result = session.execute(
         update(Request)
-        .where(Request.id == request_id, Request.state.in_(legal))
-        .values(state=target, version=Request.version + 1, updated_at=now, **changes)
+        .where(Request.id == request_id, Request.version == read_version)
+        .values(state=target, version=read_version + 1, updated_at=now, **changes)
         .returning(Request.version)
         .execution_options(synchronize_session=False)
     )
     if result.first() is None:  # someone else moved it between our read and our write
-        raise _refusal(request_id, _state_of(session, request_id), target)
+        now_state, _ = _state_and_version(session, request_id)
+        if now_state == current and is_allowed(now_state, target):
+            raise _stale(request_id, current, target)
+        raise _refusal(request_id, now_state, target)
     session.add(
         AuditEvent(
             request_id=request_id,
@@ -185,15 +193,15 @@ def audit_trail(session: Session, request_id: int) -> list[AuditEvent]:
     )
 
 
-def _state_of(session: Session, request_id: int) -> RequestState:
-    state = session.scalar(
-        select(Request.state)
+def _state_and_version(session: Session, request_id: int) -> tuple[RequestState, int]:
+    row = session.execute(
+        select(Request.state, Request.version)
         .where(Request.id == request_id)
         .execution_options(populate_existing=True)
-    )
-    if state is None:
+    ).first()
+    if row is None:
         raise NotFound(f"Request #{request_id} does not exist.")
-    return state
+    return row[0], row[1]
 
 
 def _expected_states(
@@ -204,6 +212,16 @@ def _expected_states(
     if isinstance(expected, RequestState):
         return frozenset({expected})
     return frozenset(expected)
+
+
+def _stale(request_id: int, current: RequestState, target: RequestState) -> TransitionRefused:
+    message = (
+        f"Request #{request_id} changed since this was shown to you; "
+        "look at its latest message and try again."
+    )
+    return TransitionRefused(
+        message, request_id=request_id, current=current.value, wanted=target.value
+    )
 
 
 def _refusal(request_id: int, current: RequestState, target: RequestState) -> TransitionRefused:

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.mrkdwn import quote
+
 Block = dict[str, Any]
+
+# Escaping may grow the text fivefold (& is &amp;); 300 stays far inside a 3,000-character section
+UNKNOWN_WORD_LIMIT = 300
 
 SIP_HELP = (
     ("/sip status", "your SIP accounts and whether each is Up or Down"),
     ("/sip new", "ask for a new SIP account (one device per account; may cost money on your plan)"),
+    ("/sip silence SIP_ACCOUNT|all DURATION [reason]", "mute Down alerts for a while (`2h`, `1d`)"),
+    ("/sip silences", "the silences in force; `/sip unsilence ID|SIP_ACCOUNT|all` ends them"),
+    ("/sip quiet 19:00-08:00", "no Down alerts in this channel at those hours (`off` to stop)"),
+    ("/sip digest CRON|off", "when this channel's digest of Down accounts comes"),
     ("/sip help", "this message"),
 )
 CALLERID_HELP = (
@@ -21,8 +30,10 @@ def help_blocks(command: str, unknown: str | None = None) -> list[Block]:
     lines = SIP_HELP if command == "/sip" else CALLERID_HELP
     blocks: list[Block] = []
     if unknown:
+        # What the person typed: escaped (no <!channel> or mentions) and cut to fit a section.
+        said = quote(unknown, UNKNOWN_WORD_LIMIT)
         blocks.append(
-            _section(f":grey_question: I don't know `{command} {unknown}`. Here is what I can do:")
+            _section(f":grey_question: I don't know `{command} {said}`. Here is what I can do:")
         )
     blocks.append(_section("\n".join(f"*`{usage}`* — {what}" for usage, what in lines)))
     blocks.append(

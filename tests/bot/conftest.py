@@ -30,9 +30,14 @@ def running_bot(
         SIPDESK_START_REDIS=False,
         SIPDESK_STAFF_CHANNEL=world.staff_channel,
         SIPDESK_STAFF_USERGROUP=world.staff_group,
+        **sandbox.bot_env(),
     )
-    runtime = start_runtime(settings, sandbox=sandbox)
-    server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
+    runtime = start_runtime(settings)
+    server = HttpServer(
+        make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret),
+        "127.0.0.1",
+        0,
+    ).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     try:
         yield RunningBot(sandbox, world, runtime, server, slack)

@@ -143,7 +143,7 @@ def test_ten_threads_racing_the_same_approval_yield_exactly_one_winner(pg_databa
     def click(actor: str) -> None:
         try:
             with pg_database.session() as session:
-                requests._state_of(session, request_id)  # everyone has seen pending_approval
+                requests._state_and_version(session, request_id)  # all saw pending_approval
                 barrier.wait()
                 requests.transition(
                     session,
@@ -174,3 +174,55 @@ def test_ten_threads_racing_the_same_approval_yield_exactly_one_winner(pg_databa
     assert request is not None and request.state is S.APPROVED and request.version == 2
     assert request.decided_by == winners[0]
     assert [a.actor for a in trail if a.to_state == "approved"] == winners
+
+
+def test_a_stale_card_cannot_decide_a_request_that_moved_on(database: Database):
+    request_id = _new_request(database, S.AWAITING_CUSTOMER)
+    with database.session() as session:
+        # The card was drawn at version 1; the request then went back and forth with the bill.
+        requests.transition(session, request_id, S.CHECKING_EVIDENCE, actor="system:check")
+        requests.transition(session, request_id, S.PENDING_APPROVAL, actor="system:check")
+    with database.session() as session, pytest.raises(TransitionRefused) as refused:
+        requests.transition(session, request_id, S.APPROVED, actor="USTAFF", version=1)
+    assert "changed since this was shown to you" in refused.value.message
+    with database.session() as session:
+        approved = requests.transition(session, request_id, S.APPROVED, actor="USTAFF", version=3)
+    assert approved.version == 4
+
+
+def test_approve_reject_and_cancel_race_on_one_version_and_the_audit_tells_the_truth(
+    pg_database: Database,
+):
+    request_id = _new_request(pg_database)
+    moves = {"USTAFF1": S.APPROVED, "USTAFF2": S.REJECTED, "UEXT1": S.CANCELLED}
+    barrier = threading.Barrier(len(moves))
+    winners: list[tuple[str, RequestState]] = []
+    refusals: list[str] = []
+    errors: list[BaseException] = []
+
+    def decide(actor: str, target: RequestState) -> None:
+        try:
+            with pg_database.session() as session:
+                barrier.wait()
+                requests.transition(session, request_id, target, actor=actor, version=1)
+            winners.append((actor, target))
+        except TransitionRefused as refused:
+            refusals.append(refused.message)
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=decide, args=move) for move in moves.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert len(winners) == 1 and len(refusals) == 2
+    (actor, target) = winners[0]
+    with pg_database.session() as session:
+        request = session.get(Request, request_id)
+        trail = requests.audit_trail(session, request_id)
+    assert request is not None and request.state is target and request.version == 2
+    decided = [(a.actor, a.from_state, a.to_state) for a in trail if a.action != "created"]
+    assert decided == [(actor, "pending_approval", target.value)]

@@ -13,6 +13,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,6 +130,13 @@ def wait_for_jsonrpc(url: str, process: subprocess.Popen[bytes], log: Path) -> N
 @pytest.fixture(scope="session")
 def kamailio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KamailioServer]:
     """A real Kamailio on loopback: the repository's config, its own database, free ports."""
+    with run_kamailio(tmp_path_factory.mktemp("kamailio")) as server:
+        yield server
+
+
+@contextmanager
+def run_kamailio(run_dir: Path, defines: tuple[str, ...] = ()) -> Iterator[KamailioServer]:
+    """Start Kamailio with the repository's config (plus `defines`, each `NAME=value`)."""
     binary = shutil.which("kamailio") or (
         "/usr/sbin/kamailio" if Path("/usr/sbin/kamailio").exists() else None
     )
@@ -144,7 +152,6 @@ def kamailio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KamailioServe
 
     name = f"sipdesk_kam_{uuid.uuid4().hex[:10]}"
     dsn = create_kamailio_database(name)
-    run_dir = tmp_path_factory.mktemp("kamailio")
     log = run_dir / "kamailio.log"
     sip_port, http_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_STREAM)
     gateway_port = free_port(socket.SOCK_DGRAM)
@@ -162,6 +169,7 @@ def kamailio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KamailioServe
         "-A", f"HTTP_PORT={http_port}",
         "-A", "UL_TIMER=1",  # sweep expired contacts every second
         "-A", f'PSTN_GATEWAY="sip:127.0.0.1:{gateway_port}"',
+        *(arg for define in defines for arg in ("-A", define)),
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(

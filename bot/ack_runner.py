@@ -1,0 +1,292 @@
+"""Answer Slack the moment a listener calls ack(), not at Bolt's next 10 ms poll.
+
+With `process_before_response=False` Bolt runs the listener in its thread pool and the request
+thread checks every 10 ms whether ack() was called, so even an app that only acks answers in
+about 12 ms. Here ack() sets an event the request thread is waiting on: the answer leaves within
+the request as soon as the listener acks, and the listener carries on in the pool afterwards.
+
+What a listener does after its ack yields to requests still waiting for theirs (Slack gives an
+ack 3 seconds, a follow-up message much longer): it starts once no request has been dispatched
+for AFTER_ACK_QUIET, or AFTER_ACK_MAX_WAIT after its ack at the latest, a few at a time, so a
+burst of clicks is answered first and worked through right after.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
+from typing import Any
+
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.listener import Listener
+from slack_bolt.listener.thread_runner import ThreadListenerRunner
+
+log = logging.getLogger(__name__)
+
+# Listeners keep working after their ack (a Slack call, a database read); enough threads that
+# such work never holds up the ack of the next request.
+LISTENER_IDLE_SECONDS = 60.0  # a listener thread with nothing to do for this long ends
+AFTER_ACK_QUIET = 0.010  # seconds without a request before work after an ack starts
+AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
+AFTER_ACK_SLOTS = 8  # listeners working after their ack at once, once quiet
+MAX_PARKED = 1000  # beyond this many, work after an ack goes on at once
+COORDINATOR_IDLE = 5.0  # seconds with nothing parked before the coordinating thread ends
+
+
+class AckPriority:
+    """Requests waiting for an ack go first; work after an ack waits its turn.
+
+    Parked listeners wait on an event of their own; one coordinating thread lets them go, oldest
+    first, when the server is quiet, so a request ending wakes one thread, not every parked one.
+    """
+
+    def __init__(
+        self,
+        quiet: float = AFTER_ACK_QUIET,
+        max_wait: float = AFTER_ACK_MAX_WAIT,
+        slots: int = AFTER_ACK_SLOTS,
+        max_parked: int = MAX_PARKED,
+    ) -> None:
+        self._quiet, self._max_wait = quiet, max_wait
+        self._slots, self._max_parked = slots, max_parked
+        self._changed = threading.Condition()  # only the coordinator waits on it
+        self._parked: deque[threading.Event] = deque()
+        self._dispatching = self._working = 0
+        self._last_request = 0.0
+        self._coordinator: threading.Thread | None = None
+
+    @property
+    def parked(self) -> int:
+        """How many listeners are waiting to go on after their ack."""
+        with self._changed:
+            return len(self._parked)
+
+    @contextmanager
+    def dispatching(self) -> Iterator[None]:
+        with self._changed:
+            self._dispatching += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._dispatching -= 1
+                self._last_request = time.monotonic()
+                if not self._dispatching and self._parked:
+                    self._changed.notify()
+
+    def take_turn(self) -> None:
+        """Wait until the server has been quiet a moment and a slot is free (bounded)."""
+        turn = threading.Event()
+        with self._changed:
+            if len(self._parked) >= self._max_parked:
+                self._working += 1
+                return
+            self._parked.append(turn)
+            self._start_coordinator()
+            self._changed.notify()
+        if turn.wait(self._max_wait):
+            return  # the coordinator counted this listener as working
+        with self._changed:
+            try:
+                self._parked.remove(turn)
+            except ValueError:
+                return  # let go just as the wait ran out: already counted
+            self._working += 1
+
+    def end_turn(self) -> None:
+        with self._changed:
+            self._working -= 1
+            if self._parked:
+                self._changed.notify()
+
+    def _start_coordinator(self) -> None:
+        if self._coordinator is None:
+            self._coordinator = threading.Thread(
+                target=self._coordinate, name="sipdesk-after-ack", daemon=True
+            )
+            self._coordinator.start()
+
+    def _coordinate(self) -> None:
+        with self._changed:
+            while True:
+                pause = self._pause()
+                if pause == 0:
+                    self._working += 1
+                    self._parked.popleft().set()
+                elif self._parked:
+                    self._changed.wait(timeout=pause)
+                elif not self._changed.wait(timeout=COORDINATOR_IDLE) and not self._parked:
+                    self._coordinator = None  # started again by the next parked listener
+                    return
+
+    def _pause(self) -> float | None:
+        """0 when the oldest parked listener may go; else how long to wait (None: until told)."""
+        if not self._parked or self._dispatching or self._working >= self._slots:
+            return None
+        quiet_left = self._last_request + self._quiet - time.monotonic()
+        return quiet_left if quiet_left > 0 else 0
+
+
+class SignallingAck(Ack):
+    """An Ack that tells whoever waits on `answered` that the response is ready; the listener
+    then goes on only when `after_answer` lets it."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.answered = threading.Event()
+        self.after_answer: Callable[[], None] | None = None
+        self.turn_taken = False
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        first = not self.answered.is_set()
+        response = super().__call__(*args, **kwargs)
+        self.answered.set()
+        if first and self.after_answer is not None:
+            self.after_answer()
+        return response
+
+
+class AckFirstRunner(ThreadListenerRunner):
+    """Bolt's thread runner, with the wait for ack() on an event instead of a polling loop."""
+
+    priority = AckPriority()
+
+    def run(
+        self,
+        request: BoltRequest,
+        response: BoltResponse,
+        listener_name: str,
+        listener: Listener,
+        starting_time: float | None = None,
+    ) -> BoltResponse | None:
+        if self.process_before_response or request.lazy_only or listener.lazy_functions:
+            return super().run(request, response, listener_name, listener, starting_time)
+        ack = SignallingAck()
+        request.context["ack"] = ack
+        if listener.auto_acknowledgement:
+            ack()  # events: Slack only needs to hear that the delivery arrived
+        ack.after_answer = lambda: self._take_turn(ack)
+        self.listener_executor.submit(self._run_listener, request, response, listener, ack)
+        if not ack.answered.wait(timeout=listener.ack_timeout):
+            log.warning("%s did not call ack() within %s s", listener_name, listener.ack_timeout)
+            return None
+        return ack.response
+
+    def _run_listener(
+        self, request: BoltRequest, response: BoltResponse, listener: Listener, ack: SignallingAck
+    ) -> None:
+        try:
+            if ack.answered.is_set():  # acked already (events): all that is left is the work
+                self._take_turn(ack)
+            self.listener_start_handler.handle(request=request, response=response)
+            listener.run_ack_function(request=request, response=response)
+        except Exception as error:
+            # The error handler tells the person in a sentence; Slack then gets a plain 200
+            # rather than a 500 it would show as "dispatch_failed".
+            self.listener_error_handler.handle(error=error, request=request, response=response)
+            if ack.response is None:
+                ack.response = BoltResponse(status=200, body="")
+        finally:
+            self.listener_completion_handler.handle(request=request, response=response)
+            ack.answered.set()  # a listener that ended without ack() releases the request too
+            if ack.turn_taken:
+                self.priority.end_turn()
+
+    def _take_turn(self, ack: SignallingAck) -> None:
+        self.priority.take_turn()
+        ack.turn_taken = True
+
+
+class ElasticExecutor(Executor):
+    """Runs each listener on an idle thread, or on a new one when none is idle: a request never
+    waits for a thread to ack in, however many listeners are still busy after their ack (parked
+    here, or waiting on a channel's pace). Threads idle for `idle_seconds` end."""
+
+    def __init__(
+        self, idle_seconds: float = LISTENER_IDLE_SECONDS, name: str = "sipdesk-listener"
+    ) -> None:
+        self._idle_seconds, self._name = idle_seconds, name
+        self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0  # threads waiting for a task, less the tasks already handed to them
+        self._closed = False
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+
+        def task() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as error:
+                future.set_exception(error)
+
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the listener executor is shut down")
+            if self._idle:
+                self._idle -= 1
+                self._tasks.put(task)
+                return future
+        threading.Thread(target=self._work, args=(task,), name=self._name, daemon=True).start()
+        return future
+
+    @property
+    def idle(self) -> int:
+        """Threads waiting for a listener to run."""
+        with self._lock:
+            return self._idle
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        with self._lock:
+            self._closed = True  # idle threads end when their wait runs out
+
+    def _work(self, task: Callable[[], None]) -> None:
+        while True:
+            task()
+            with self._lock:
+                self._idle += 1
+            try:
+                task = self._tasks.get(timeout=self._idle_seconds)
+            except queue.Empty:
+                with self._lock:
+                    try:
+                        task = self._tasks.get_nowait()  # handed over just as the wait ran out
+                    except queue.Empty:
+                        self._idle -= 1
+                        return
+
+
+def listener_executor() -> Executor:
+    return ElasticExecutor()
+
+
+def answer_on_ack(app: App) -> None:
+    """Swap the app's listener runner for one that answers as soon as ack() is called, and
+    count the requests being dispatched so work after an ack can give way to them."""
+    current = app.listener_runner
+    runner = AckFirstRunner(
+        logger=current.logger,
+        process_before_response=current.process_before_response,
+        listener_error_handler=current.listener_error_handler,
+        listener_start_handler=current.listener_start_handler,
+        listener_completion_handler=current.listener_completion_handler,
+        listener_executor=current.listener_executor,
+        lazy_listener_runner=current.lazy_listener_runner,
+    )
+    runner.priority = AckPriority()
+    app._listener_runner = runner
+    dispatch = app.dispatch
+
+    def counted(req: BoltRequest) -> BoltResponse:
+        with runner.priority.dispatching():
+            return dispatch(req)
+
+    app.dispatch = counted  # type: ignore[method-assign]

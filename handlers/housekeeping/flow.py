@@ -1,0 +1,148 @@
+"""Housekeeping on the scheduler's timer: remind staff of approvals waiting too long, expire
+requests whose bill never came (telling the customer), purge bills kept past their time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from handlers.notify import Notifier
+from store import requests
+from store.db import Database
+from store.errors import TransitionRefused
+from store.models import Customer, Evidence, Reminder, Request, RequestKind, RequestState
+
+log = logging.getLogger(__name__)
+
+ACTOR = "system:housekeeping"
+_KIND = {
+    RequestKind.PSTN_CALLER_ID: "PSTN caller ID",
+    RequestKind.VOIP_CALLER_ID: "VoIP caller ID",
+    RequestKind.NEW_SIP_ACCOUNT: "new SIP account",
+}
+
+
+@dataclass(frozen=True)
+class HousekeepingPolicy:
+    remind_after: timedelta = timedelta(hours=24)  # SIPDESK_REMIND_AFTER
+    bill_wait: timedelta = timedelta(days=14)  # SIPDESK_BILL_WAIT_DAYS
+    bill_keep: timedelta = timedelta(days=90)  # SIPDESK_BILL_KEEP_DAYS
+    staff_channel: str | None = None
+
+
+@dataclass(frozen=True)
+class Swept:
+    reminded: int
+    expired: int
+    purged: int
+
+
+def sweep(db: Database, notifier: Notifier, policy: HousekeepingPolicy, now: datetime) -> Swept:
+    return Swept(
+        remind_pending(db, notifier, policy, now),
+        expire_waiting_for_bill(db, notifier, policy, now),
+        purge_old_bills(db, policy, now),
+    )
+
+
+def remind_pending(
+    db: Database, notifier: Notifier, policy: HousekeepingPolicy, now: datetime
+) -> int:
+    """One reminder per request pending approval longer than `remind_after`."""
+    if policy.staff_channel is None:
+        return 0
+    with db.session() as session:
+        waiting = session.execute(
+            select(
+                Request.id,
+                Request.kind,
+                Request.updated_at,
+                Request.staff_message_ts,
+                Customer.name,
+            )
+            .join(Customer, Customer.id == Request.customer_id)
+            .outerjoin(Reminder, Reminder.request_id == Request.id)
+            .where(
+                Request.state == RequestState.PENDING_APPROVAL,
+                Request.updated_at < now - policy.remind_after,
+                Reminder.id.is_(None),
+            )
+        ).all()
+    reminded = 0
+    for request_id, kind, since, staff_ts, customer in waiting:
+        try:
+            with db.session() as session:
+                session.add(Reminder(request_id=request_id, claimed_at=now))
+        except IntegrityError:
+            continue  # another process reminded them
+        hours = int((now - since).total_seconds() // 3600)
+        text = (
+            f":hourglass: Request #{request_id} ({_KIND[kind]}) from {customer} has waited "
+            f"{hours} h for a decision."
+        )
+        try:
+            ts = notifier.post(policy.staff_channel, text, thread_ts=staff_ts)
+        except Exception:
+            log.warning("could not remind staff of request %s", request_id, exc_info=True)
+            continue
+        with db.session() as session:
+            session.execute(update(Reminder).where(Reminder.request_id == request_id).values(ts=ts))
+        reminded += 1
+    return reminded
+
+
+def expire_waiting_for_bill(
+    db: Database, notifier: Notifier, policy: HousekeepingPolicy, now: datetime
+) -> int:
+    """Caller-ID requests still waiting for a bill after `bill_wait` expire; the customer hears."""
+    with db.session() as session:
+        stale = session.execute(
+            select(Request.id, Request.version).where(
+                Request.kind == RequestKind.PSTN_CALLER_ID,
+                Request.state == RequestState.AWAITING_CUSTOMER,
+                Request.updated_at < now - policy.bill_wait,
+            )
+        ).all()
+    expired = 0
+    days = int(policy.bill_wait.total_seconds() // 86400)
+    for request_id, version in stale:
+        try:
+            with db.session() as session:
+                request = requests.transition(
+                    session, request_id, RequestState.EXPIRED, actor=ACTOR,
+                    expected=RequestState.AWAITING_CUSTOMER, version=version,
+                    note=f"no bill within {days} days",
+                )  # fmt: skip
+                channel, thread = request.channel_id, request.customer_message_ts
+        except TransitionRefused:
+            continue  # the bill came, or someone else expired it first
+        expired += 1
+        text = (
+            f":calendar: Request #{request_id} has expired: no phone bill arrived within {days} "
+            "days. Ask again with `/callerid` whenever you have a current bill."
+        )
+        try:
+            notifier.post(channel, text, thread_ts=thread)
+        except Exception:
+            log.warning("could not tell %s that request %s expired", channel, request_id)
+    return expired
+
+
+def purge_old_bills(db: Database, policy: HousekeepingPolicy, now: datetime) -> int:
+    """Delete the file and extracted text of bills decided over `bill_keep` ago; the SHA-256 and
+    the verdict stay, so a decision can still be explained and a re-upload recognised."""
+    with db.session() as session:
+        decided = select(Request.id).where(
+            Request.state.in_(requests.TERMINAL), Request.updated_at < now - policy.bill_keep
+        )
+        result = session.execute(
+            update(Evidence)
+            .where(Evidence.request_id.in_(decided), Evidence.purged_at.is_(None))
+            .values(content=None, report=None, purged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,153 @@
+"""How flows talk back to people: a small `Notifier` protocol, and its Slack implementation.
+
+Flows never hold a WebClient; they say what to post where. `SlackNotifier` paces every message
+through the per-channel limiter shared by all replicas (Slack allows about one message per second
+per channel) and, when Slack still answers 429, holds the channel for everyone for Retry-After.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from store.rate_limit import ChannelRateLimiter
+
+log = logging.getLogger(__name__)
+
+Block = dict[str, Any]
+_DEFAULT_RETRY_AFTER = 1.0
+
+
+class Notifier(Protocol):
+    def post(
+        self,
+        channel: str,
+        text: str,
+        blocks: list[Block] | None = None,
+        *,
+        thread_ts: str | None = None,
+    ) -> str:
+        """Post a message (in a thread if `thread_ts`); return its ts."""
+        ...
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
+        """Replace a message the bot posted earlier."""
+        ...
+
+    def ephemeral(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        blocks: list[Block] | None = None,
+        *,
+        thread_ts: str | None = None,
+    ) -> None:
+        """A message only `user` sees, in `channel`."""
+        ...
+
+    def upload(
+        self,
+        channel: str,
+        filename: str,
+        content: bytes,
+        *,
+        thread_ts: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        """Share a file in a channel (or a thread of it)."""
+        ...
+
+
+class SlackNotifier:
+    """`Notifier` over the Slack Web API."""
+
+    def __init__(self, client: WebClient, limiter: ChannelRateLimiter | None = None) -> None:
+        self._client = client
+        self._limiter = limiter
+
+    def post(
+        self,
+        channel: str,
+        text: str,
+        blocks: list[Block] | None = None,
+        *,
+        thread_ts: str | None = None,
+    ) -> str:
+        answer = self._send(
+            channel,
+            lambda: self._client.chat_postMessage(
+                channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
+            ),
+        )
+        return str(answer["ts"])
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
+        # An empty list clears the blocks (a decided card loses its buttons); None keeps none.
+        self._send(
+            channel,
+            lambda: self._client.chat_update(
+                channel=channel, ts=ts, text=text, blocks=blocks or []
+            ),
+        )
+
+    def ephemeral(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        blocks: list[Block] | None = None,
+        *,
+        thread_ts: str | None = None,
+    ) -> None:
+        self._send(
+            channel,
+            lambda: self._client.chat_postEphemeral(
+                channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts
+            ),
+        )
+
+    def upload(
+        self,
+        channel: str,
+        filename: str,
+        content: bytes,
+        *,
+        thread_ts: str | None = None,
+        title: str | None = None,
+    ) -> None:
+        self._send(
+            channel,
+            lambda: self._client.files_upload_v2(
+                channel=channel,
+                filename=filename,
+                content=content,
+                title=title or filename,
+                thread_ts=thread_ts,
+            ),
+        )
+
+    def _send(self, channel: str, call: Callable[[], Any]) -> Any:
+        if self._limiter is not None:
+            self._limiter.wait(channel)
+        try:
+            return call()
+        except SlackApiError as error:
+            if error.response.status_code == 429 and self._limiter is not None:
+                # The client already waited out its own retries: hold the channel for everyone.
+                self._limiter.hold(channel, _retry_after(error))
+            raise
+
+
+def _retry_after(error: SlackApiError) -> float:
+    raw = (error.response.headers or {}).get("Retry-After") or (error.response.headers or {}).get(
+        "retry-after"
+    )
+    try:
+        return max(float(raw), 0.0) if raw is not None else _DEFAULT_RETRY_AFTER
+    except (TypeError, ValueError):
+        return _DEFAULT_RETRY_AFTER

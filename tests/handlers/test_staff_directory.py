@@ -1,0 +1,79 @@
+"""Who is staff, decided against the local Slack sandbox: members of the staff group, else of the
+private staff channel; nobody else, and nobody when it cannot be told."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from slack_sdk import WebClient
+
+from handlers.staff import StaffDirectory
+from slack_sandbox import DemoWorld, SlackSandbox
+
+
+@pytest.fixture
+def slack() -> Iterator[tuple[SlackSandbox, DemoWorld, WebClient]]:
+    sandbox = SlackSandbox().start()
+    world = sandbox.seed_demo_world()
+    client = WebClient(token=sandbox.bot_token, base_url=sandbox.api_url, timeout=2)
+    try:
+        yield sandbox, world, client
+    finally:
+        sandbox.stop()
+
+
+def test_members_of_the_staff_group_are_staff(slack):
+    sandbox, w, client = slack
+    directory = StaffDirectory(w.staff_group, w.staff_channel)
+    home = sandbox.team_id
+    assert directory.actor(client, w.alice, home, home).is_staff
+    erin = sandbox.add_user("erin", team_id=home)
+    assert not directory.actor(client, erin, home, home).is_staff
+
+
+def test_without_a_group_the_private_staff_channel_decides(slack):
+    sandbox, w, client = slack
+    directory = StaffDirectory(None, w.staff_channel)
+    home = sandbox.team_id
+    assert directory.actor(client, w.bob, home, home).is_staff
+    assert sandbox.calls_to("conversations.members")
+    erin = sandbox.add_user("erin", team_id=home)
+    assert not directory.actor(client, erin, home, home).is_staff
+
+
+def test_external_users_and_unknown_teams_are_never_staff(slack):
+    sandbox, w, client = slack
+    directory = StaffDirectory(w.staff_group, w.staff_channel)
+    home = sandbox.team_id
+    carol = directory.actor(client, w.carol, w.globex_team, home)
+    assert (carol.is_staff, carol.is_external) == (False, True)
+    # Even a staff member's id, when the request does not say which team it comes from.
+    assert not directory.actor(client, w.alice, None, home).is_staff
+    assert not directory.actor(client, w.alice, home, None).is_staff
+
+
+def test_with_nothing_configured_nobody_is_staff(slack):
+    sandbox, w, client = slack
+    home = sandbox.team_id
+    assert not StaffDirectory(None, None).actor(client, w.alice, home, home).is_staff
+
+
+def test_when_slack_cannot_say_nobody_is_staff(slack):
+    sandbox, w, client = slack
+    sandbox.fail_next("usergroups.users.list", error="internal_error")
+    home = sandbox.team_id
+    assert not StaffDirectory(w.staff_group, None).actor(client, w.alice, home, home).is_staff
+
+
+def test_the_list_is_cached_then_read_again(slack):
+    sandbox, w, client = slack
+    now = [0.0]
+    directory = StaffDirectory(w.staff_group, None, cache_seconds=60, clock=lambda: now[0])
+    home = sandbox.team_id
+    for _ in range(5):
+        directory.actor(client, w.alice, home, home)
+    assert len(sandbox.calls_to("usergroups.users.list")) == 1
+    now[0] = 61.0
+    directory.actor(client, w.alice, home, home)
+    assert len(sandbox.calls_to("usergroups.users.list")) == 2

@@ -1,0 +1,155 @@
+"""What keeps the watch from crying wolf: a broken registrations source marks nobody Down, a
+storm is one incident for staff, silences and quiet hours mute without forgetting."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select, update
+from watch_world import POLICY, STAFF, Customers, RecordingNotifier, Registrar, at
+
+from handlers.watch.flow import Watch
+from store.db import Database
+from store.models import AccountStatus, ChannelLink, Outage, Silence, SipAccount
+from telephony.builtin import BuiltinPlatform
+from telephony.feed import RegistrationsFeed
+
+
+def down_count(db: Database) -> int:
+    with db.session() as session:
+        return len(
+            list(session.scalars(select(SipAccount).where(SipAccount.status == AccountStatus.DOWN)))
+        )
+
+
+def test_a_failing_source_marks_nobody_down_and_tells_staff_once_then_once_more_when_back(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+    database: Database,
+) -> None:  # fmt: skip
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.broken = True
+    for t in range(30, 600, 30):
+        assert not watch.poll(at(t)).source_ok
+
+    assert down_count(database) == 0
+    (alert,) = notifier.posts()
+    assert alert.channel == STAFF and "Status source unavailable" in alert.text
+    registrar.broken = False
+    watch.poll(at(600))
+    watch.poll(at(630))
+    assert alert.ts is not None
+    assert "Resolved" in notifier.updates(alert.ts)[0].text
+    assert len(notifier.replies(alert.ts)) == 1
+    assert notifier.posts() == [alert]
+
+
+def test_a_storm_is_one_incident_for_staff_and_customers_are_not_flooded(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+    database: Database,
+) -> None:  # fmt: skip
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down("glo0", "glo1", "ini0", "ini1")  # 4 of 10 > 0.3
+    watch.poll(at(30))
+    result = watch.poll(at(150))
+
+    assert result.storm and result.went_down == 4
+    (incident,) = notifier.posts()
+    assert incident.channel == STAFF and "Platform incident" in incident.text
+    assert "4 of 10" in str(incident.blocks)
+    with database.session() as session:
+        assert all(o.storm for o in session.scalars(select(Outage)))
+    registrar.up("glo0", "glo1", "ini0", "ini1")
+    watch.poll(at(180))
+    assert incident.ts is not None and "Resolved" in notifier.updates(incident.ts)[0].text
+    assert notifier.posts() == [incident]
+
+
+def test_a_silenced_account_is_recorded_not_alerted_and_alerts_when_the_silence_ends(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+    database: Database,
+) -> None:  # fmt: skip
+    with database.session() as session:
+        session.add(
+            Silence(
+                customer_id=customers.globex, sip_account_id=customers.accounts["glo0"],
+                until=at(600), reason="moving office", created_by="UCAROL",
+            )
+        )  # fmt: skip
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down("glo0")
+    watch.poll(at(30))
+    watch.poll(at(150))
+
+    assert notifier.posts() == []
+    with database.session() as session:
+        (outage,) = session.scalars(select(Outage)).all()
+    assert outage.silenced and outage.ended_at is None
+    watch.poll(at(630))
+    assert len(notifier.posts(customers.globex_channel)) == 1
+
+
+def test_quiet_hours_hold_a_customer_alert_until_morning_in_their_zone(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+    database: Database,
+) -> None:  # fmt: skip
+    with database.session() as session:
+        session.execute(
+            update(ChannelLink)
+            .where(ChannelLink.channel_id == customers.globex_channel)
+            .values(quiet_hours="11:00-13:00")  # UTC customers; T0 is 12:00
+        )
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down("glo0")
+    watch.poll(at(30))
+    watch.poll(at(150))
+
+    assert notifier.posts(customers.globex_channel) == []
+    assert len(notifier.posts(STAFF)) == 1  # staff have no quiet hours here
+    watch.poll(at(3600))  # 13:00
+    assert len(notifier.posts(customers.globex_channel)) == 1
+
+
+def test_a_failed_post_is_retried_after_the_claim_lease_and_told_once(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+) -> None:  # fmt: skip
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down("glo0")
+    watch.poll(at(30))
+    notifier.fail_posts = 2  # both channels' first tries
+    watch.poll(at(150))
+    assert notifier.posts() == []
+    watch.poll(at(180))
+    assert notifier.posts() == []  # within the lease: nobody re-posts yet
+    watch.poll(at(150 + watch.policy.claim_lease.total_seconds() + 1))
+    assert len(notifier.posts(customers.globex_channel)) == 1
+    assert len(notifier.posts(STAFF)) == 1
+    assert timedelta(0) < watch.policy.claim_lease
+
+
+def test_a_feed_answering_garbage_is_a_source_failure_not_an_outage(
+    database: Database, notifier: RecordingNotifier, customers: Customers, tmp_path: Path
+) -> None:
+    feed_file = tmp_path / "registrations.json"
+    platform = BuiltinPlatform(
+        database, sip_domain="sip.example.net",
+        registrations_source=RegistrationsFeed(str(feed_file)),
+    )  # fmt: skip
+    watch = Watch(database, platform, notifier, POLICY)
+    feed_file.write_text(
+        json.dumps([{"username": u, "contact": f"sip:{u}@192.0.2.1"} for u in customers.accounts])
+    )
+    watch.poll(at(0))
+    feed_file.write_text('{"registrations": "all fine, trust me"}')
+    for t in (30, 150, 300):
+        assert not watch.poll(at(t)).source_ok
+
+    assert down_count(database) == 0
+    (alert,) = notifier.posts()
+    assert "Status source unavailable" in alert.text
