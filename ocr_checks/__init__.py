@@ -1,7 +1,9 @@
 """Read a phone bill and judge whether it proves a customer owns a number.
 
 Pure library: imports nothing of sipdesk and nothing of Slack. The one entry point is
-`examine(data, claim) -> Report`; a file that cannot be judged raises `BillError`.
+`examine(data, claim) -> Report`; a file that cannot be judged raises `BillError`. A server
+calls `start_reader()` once at process start (before its threads), so the reader host that
+forks bill readers is up before the first bill and nothing forks from a request thread.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ import time
 from ocr_checks.claim import Claim
 from ocr_checks.errors import BillError
 from ocr_checks.judge import judge
-from ocr_checks.limits import Limits, run_guarded
+from ocr_checks.limits import Limits, run_guarded, start_reader
 from ocr_checks.numbers import InvalidNumber, parse_claimed
 from ocr_checks.pdf_text import read_bill
 from ocr_checks.report import Report
 from ocr_checks.tamper import find_tamper_signals
 
-__all__ = ["BillError", "Claim", "InvalidNumber", "Limits", "Report", "examine"]
+__all__ = ["BillError", "Claim", "InvalidNumber", "Limits", "Report", "examine", "start_reader"]
 
 
 def examine(data: bytes, claim: Claim, *, limits: Limits | None = None) -> Report:

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 
 from ocr_checks.document import Document
-from ocr_checks.layout import page_lines
+from ocr_checks.fields import label_for
+from ocr_checks.layout import Segment, page_lines
 
 _MONTHS = {
     m: i
@@ -38,13 +39,25 @@ _MONTHS = {
     for m in names
 }
 _NUMERIC = r"(?P<d>\d{1,2})[/.\-](?P<m>\d{1,2})[/.\-](?P<y>\d{4}|\d{2})"
-_WORDY = r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<mon>[A-Za-z]{3,9})\.?,?\s+(?P<y2>\d{4})"
+# "14Nov 2026" too: OCR runs a day into its month.
+_WORDY = (
+    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?(?:\s*|-)(?P<mon>[A-Za-z]{3,9})\.?,?(?:\s+|-)(?P<y2>\d{4})"
+)
 _ISO = r"(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"
-DATE = re.compile(rf"\b(?:{_ISO}|{_NUMERIC}|{_WORDY})\b")
+# US style, as some UK billing systems print it: "Nov 3, 2026", "November 3rd, 2026".
+_US = r"(?P<mon4>[A-Za-z]{3,9})\.?\s+(?P<d4>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{4})"
+DATE = re.compile(rf"\b(?:{_ISO}|{_NUMERIC}|{_WORDY}|{_US})\b")
 _RANGE_JOIN = re.compile(r"^\s*(-|–|—|to|until|till)\s*$", re.I)
 ISSUE_LABEL = re.compile(
     r"\b(bill(ing)? date|invoice date|date of (issue|bill|invoice)|issue date|issued( on)?"
-    r"|statement date|tax point|date issued|bill issued|^date)\b",
+    r"|statement date|tax point|date issued|bill issued|^date|date of statement|document date"
+    r"|invoice/tax date|tax date)\b",
+    re.I,
+)
+# Dates a bill names that are after its issue: when the payment is due or taken, the next bill.
+DUE_LABEL = re.compile(
+    r"\b(due|pay(ment)? by|payment date|debit(ed)? on|direct debit|will be (taken|collected)"
+    r"|collected on|next bill|on or after)\b",
     re.I,
 )
 PERIOD_LABEL = re.compile(
@@ -71,28 +84,44 @@ def find_issue_date(document: Document) -> dt.date | None:
     """The bill's issue date, or None when the bill shows none that can be told apart."""
     lone: dt.date | None = None
     for page in document.pages[:2]:
-        for line in page_lines(page):
+        lines = page_lines(page)
+        for li, line in enumerate(lines):
             for si, seg in enumerate(line):
                 dates = [(m, _to_date(m)) for m in DATE.finditer(seg.text)]
                 dates = [(m, d) for m, d in dates if d is not None]
                 if not dates:
                     continue
-                label = seg.text[: dates[0][0].start()]
-                if not label.strip() and si > 0:
-                    label = line[si - 1].text
-                is_range = len(dates) > 1 and any(
-                    _RANGE_JOIN.match(seg.text[a.end() : b.start()])
-                    for (a, _), (b, _) in itertools.pairwise(dates)
-                )
                 line_text = " ".join(s.text for s in line)
-                if ISSUE_LABEL.search(label) and not is_range:
-                    return dates[0][1]
-                if is_range or PERIOD_LABEL.search(label):
-                    continue
-                first_page_lone = page.number == 1 and len(dates) == 1
-                if lone is None and first_page_lone and not _clocked(line_text):
-                    lone = dates[0][1]
+                if _clocked(line_text):
+                    continue  # a call record, whatever its column header says
+                ranged = _in_ranges(line, si, [m for m, _ in dates])
+                single = [(m, d) for k, (m, d) in enumerate(dates) if k not in ranged]
+                for m, day in single:
+                    label = label_for(lines, li, si, m.start(), m.end())
+                    if ISSUE_LABEL.search(label):
+                        return day
+                    if PERIOD_LABEL.search(label) or DUE_LABEL.search(label):
+                        continue
+                    if lone is None and page.number == 1 and len(single) == 1:
+                        lone = day
     return lone
+
+
+def _in_ranges(line: list[Segment], si: int, found: list[re.Match[str]]) -> set[int]:
+    """Which of a segment's dates are ends of a range ("01/09/2026 - 30/09/2026"), also when
+    the range is split over two segments ("01/09/2026 -" | "30/09/2026")."""
+    text = line[si].text
+    ranged: set[int] = set()
+    for k, (a, b) in enumerate(itertools.pairwise(found)):
+        if _RANGE_JOIN.match(text[a.end() : b.start()]):
+            ranged.update((k, k + 1))
+    after = line[si + 1].text.strip() if si + 1 < len(line) else ""
+    if _RANGE_JOIN.match(text[found[-1].end() :]) and DATE.match(after):
+        ranged.add(len(found) - 1)
+    before = line[si - 1].text if si > 0 else ""
+    if _RANGE_JOIN.match(text[: found[0].start()]) and DATE.search(before):
+        ranged.add(0)
+    return ranged
 
 
 def _clocked(text: str) -> bool:
@@ -108,10 +137,15 @@ def _to_date(m: re.Match[str]) -> dt.date | None:
             y = int(m.group("y"))
             y = y + 2000 if y < 100 else y
             return dt.date(y, int(m.group("m")), int(m.group("d")))
-        month = _MONTHS.get(m.group("mon").lower())
+        if m.group("mon4"):
+            month = _MONTHS.get(m.group("mon4").lower())
+            day, year = m.group("d4"), m.group("y4")
+        else:
+            month = _MONTHS.get(m.group("mon").lower())
+            day, year = m.group("d2"), m.group("y2")
         if month is None:
             return None
-        return dt.date(int(m.group("y2")), month, int(m.group("d2")))
+        return dt.date(int(year), month, int(day))
     except ValueError:  # 31/02, month 13: not a date
         return None
 

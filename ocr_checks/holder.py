@@ -61,6 +61,7 @@ _MULTIWORD_SUFFIXES = (
     "public limited company",
 )
 _MULTIWORD = re.compile(rf"\b({'|'.join(_MULTIWORD_SUFFIXES)})\b")
+_NAME_PREFIX = re.compile(r"\b(o|mac|mc|ni|nic|ui)\s+(?=[a-z]{2})")
 _NAME_LABEL = re.compile(r"\b(account (name|holder)|customer name|name)\s*:?\s*$", re.I)
 
 Verdict = Literal["match", "review", "different", "absent"]
@@ -89,6 +90,9 @@ def normalise(name: str) -> list[str]:
     text = re.sub(r"['’`]", "", text)  # O'Brien -> obrien
     text = re.sub(r"[^a-z0-9]+", " ", text)
     text = _MULTIWORD.sub(" ", text)
+    # Irish and Scottish prefixes are spelled joined, apart or with an apostrophe: Ó Briain,
+    # O'Briain and O Briain are one surname, as are Mac Carthaigh and MacCarthaigh.
+    text = _NAME_PREFIX.sub(r"\1", text)
     return [t for t in text.split() if t not in TITLES and t not in LEGAL_SUFFIXES]
 
 
@@ -111,56 +115,178 @@ def _compare_tokens(a: list[str], b: list[str]) -> tuple[float, Verdict]:
 
 
 def check_holder(document: Document, claimed: str) -> HolderCheck:
-    """Find the name on the bill nearest to the claimed one and judge it.
+    """Find the holder's name on the bill and judge it against the claimed one.
 
-    A name after a label ("Account name:") is taken as the holder; otherwise every run of
-    words on the first page is a candidate and the best-scoring one is the name found.
+    The holder is the addressee: a name after a label ("Account name:", "Bill to") or the first
+    line of the address block (a line of words over lines with a street, town or postcode).
+    Only when neither can be seen is the best-scoring plain line of the upper first page
+    taken. A charge line ("Line rental  €22.00") is never a name. The whole name is compared
+    both ways, so a name that is only part of the other ("Dental Care Limited" for "Globex
+    Dental Care Limited") is at best for review.
     """
-    claimed_tokens = normalise(claimed)
-    n = len(claimed_tokens)
-    if n == 0 or not document.pages:
+    if not normalise(claimed) or not document.pages:
         return HolderCheck(None, 0.0, "absent")
-    best: tuple[tuple[float, int, int], str, Segment, int, int] | None = None
     first = document.pages[0]
-    for line in page_lines(first):
+    lines = page_lines(first)
+    named: list[_Candidate] = []
+    plain: list[_Candidate] = []
+    for li, line in enumerate(lines):
         for si, seg in enumerate(line):
-            labelled = si > 0 and _NAME_LABEL.search(line[si - 1].text) is not None
+            labelled = _labelled(lines, li, si)
             if not labelled and seg.words[0].top > first.height * NAME_AREA_FRACTION:
                 continue
-            for start, end, tokens in _windows(seg, n):
-                text = seg.text[start:end]
-                score, verdict = _compare_tokens(claimed_tokens, tokens)
-                # A labelled name wins; among equals the longer span ("Acme Widgets Ltd").
-                rank = (score + (1000 if labelled else 0), _RANK[verdict], len(text))
-                if best is None or rank > best[0]:
-                    best = (rank, text, seg, start, end)
-    if best is None:
+            text = _ocr_name_letters(seg.text, first.source == "ocr")
+            span = _name_span(text)
+            if span is None or _is_charge(line, si):
+                continue
+            if not labelled and any(ch.isdigit() for ch in text):
+                continue  # a street or a postcode line, not the name over them
+            start, end = span
+            score, verdict = compare(claimed, text[start:end])
+            candidate = _Candidate(score, _RANK[verdict], seg, start, end, verdict)
+            if labelled or _heads_address(lines, li, seg):
+                named.append(candidate)
+            else:
+                plain.append(candidate)
+    pool = named or plain
+    if not pool:
         return HolderCheck(None, 0.0, "absent")
-    _, text, seg, start, end = best
-    score, verdict = compare(claimed, text)  # on the whole text: multi-word suffixes go too
-    if score < MIN_REPORTED and verdict != "different":
-        return HolderCheck(None, round(score, 1), "absent")
-    return HolderCheck(text.strip(), round(score, 1), verdict, seg.page, seg.span_box(start, end))
+    best = max(pool, key=lambda c: (c.score, c.rank, c.end - c.start))
+    text = _ocr_name_letters(best.seg.text, first.source == "ocr")[best.start : best.end].strip()
+    if best.score < MIN_REPORTED and best.verdict != "different" and not named:
+        return HolderCheck(None, round(best.score, 1), "absent")
+    box = best.seg.span_box(best.start, best.end)
+    return HolderCheck(text, round(best.score, 1), best.verdict, best.seg.page, box)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    rank: int
+    seg: Segment
+    start: int
+    end: int
+    verdict: Verdict
 
 
 _RANK = {"match": 3, "review": 2, "different": 1, "absent": 0}
+_LEAD_LABEL = re.compile(
+    r"^\s*(bill(ed)? to|account (name|holder)|customer( name)?|name|fao|attn\.?"
+    r"|for the attention of|invoice to|addressee|dear)\s*:?\s*",
+    re.I,
+)
+# Words of charge lines and headings, which sit where names do but are never a holder.
+_NOT_A_NAME = re.compile(
+    r"\b(rental|broadband|calls|charges?|total|vat|discount|subtotal|balance|payment|due"
+    r"|your (bill|statement|account|invoice|charges|calls)|at a glance|summary|invoice"
+    r"|statement|amount|usage|bundle|minutes|account|number|no\.|date|period|cost|duration"
+    r"|dialled|reference|method|direct debit|page \d|undelivered|return(ed)? to|po box)\b|:\s*$"
+    r"|^\s*(services?|description|details|items?|products?|plans?|type)\s*$",
+    re.I,
+)
+_TRADING_AS = re.compile(r"\s(t/a|trading as)\s", re.I)
+_AMOUNT = re.compile(r"[€£$]\s?\d|\d[.,]\d{2}\b")
 
 
-def _windows(seg: Segment, n: int) -> list[tuple[int, int, list[str]]]:
-    """Runs of 1..n+3 whole words (titles and suffixes make names longer): character span and
-    normalised tokens. Multi-word legal suffixes are dropped by the final comparison's text."""
-    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", seg.text)]
-    words = words[:14]  # a name is near the start of its segment; long prose is not a name
-    tokens = [normalise(seg.text[a:b]) for a, b in words]
-    spans = []
-    for i in range(len(words)):
-        run: list[str] = []
-        for j in range(i, min(len(words), i + n + 3)):
-            if any(ch.isdigit() for ch in seg.text[words[j][0] : words[j][1]]):
-                break
-            run = run + tokens[j]
-            spans.append((words[i][0], words[j][1], run))
-    return spans
+def _labelled(lines: list[list[Segment]], li: int, si: int) -> bool:
+    seg = lines[li][si]
+    if _LEAD_LABEL.match(seg.text) and _LEAD_LABEL.sub("", seg.text).strip():
+        return True
+    if si > 0 and _NAME_LABEL.search(lines[li][si - 1].text):
+        return True
+    if li > 0:  # "Bill to" set over the address block
+        box = seg.box
+        for above in lines[li - 1]:
+            gap = box.top - above.box.bottom
+            if (
+                abs(above.box.x0 - box.x0) < 4
+                and gap < 2 * (box.bottom - box.top)
+                and _LEAD_LABEL.sub("", above.text).strip() == ""
+            ):
+                return True
+    return False
+
+
+def _text_height(seg: Segment) -> float:
+    """The median height of a segment's words (one tall OCR box does not make a line big)."""
+    heights = sorted(w.bottom - w.top for w in seg.words)
+    return heights[len(heights) // 2]
+
+
+def _ocr_name_letters(text: str, ocr: bool = False) -> str:
+    """A lone 0 or 6 between words is OCR's reading of O or Ó ("SEAN 0 BRIAIN", "Sean 6
+    Briain"), never a digit of a name; on an OCR page so is a digit between letters of a word
+    ("Se4n" for Seán)."""
+    text = re.sub(r"(?<=[A-Za-zÀ-ÿ] )[06](?= [A-Za-zÀ-ÿ])", "O", text)
+    if ocr:
+        text = _DIGIT_IN_WORD.sub(lambda m: _LOOKALIKE[m.group(0)], text)
+    return text
+
+
+_DIGIT_IN_WORD = re.compile(r"(?<=[A-Za-zÀ-ÿ])[014568](?=[A-Za-zÀ-ÿ])")
+_LOOKALIKE = {"0": "o", "1": "l", "4": "a", "5": "s", "6": "o", "8": "b"}
+
+
+def _name_span(text: str) -> tuple[int, int] | None:
+    """Where a name could be in a segment: after a leading label, up to an address part."""
+    lead = _LEAD_LABEL.match(text)
+    start = lead.end() if lead else 0
+    end = len(text)
+    # "Globex Dental Care Ltd T/A Smile Clinic": the legal name is the part before "trading as".
+    trading = _TRADING_AS.search(text, start)
+    if trading:
+        end = trading.start()
+    for m in re.finditer(r",|\S*\d\S*", text[start:end]):
+        end = start + m.start()  # a comma or a number starts the address ("…, 12 Main St")
+        break
+    while end > start and text[end - 1] in " ,;:-":
+        end -= 1
+    name = text[start:end]
+    if len(name) < 2 or not re.search(r"[A-Za-zÀ-ÿ]{2}", name) or _NOT_A_NAME.search(name):
+        return None
+    return start, end
+
+
+def _is_charge(line: list[Segment], si: int) -> bool:
+    """A charge line: an amount in the segment or in the one just right of it."""
+    here = _AMOUNT.search(line[si].text) is not None
+    return here or (si + 1 < len(line) and _AMOUNT.search(line[si + 1].text) is not None)
+
+
+def _heads_address(lines: list[list[Segment]], li: int, seg: Segment) -> bool:
+    """The segment is the first line of a block whose next lines (left-aligned with it, close
+    below) hold a street number, a town with a number or a postcode."""
+    box = seg.box
+    height = max(1.0, box.bottom - box.top)
+    if _aligned_near(lines, range(li - 1, max(-1, li - 12), -1), seg, height, below=False):
+        return False  # a line of the block above it: a street or a town, not the name
+    bottom = box.bottom
+    for lj in range(li + 1, min(len(lines), li + 12)):  # a column beside may interleave rows
+        below = [s for s in lines[lj] if abs(s.box.x0 - box.x0) < 6]
+        if not below:
+            continue
+        nxt = below[0]
+        if nxt.box.top - bottom > 1.6 * height:
+            return False
+        if any(ch.isdigit() for ch in nxt.text) and re.search(r"[A-Za-z]", nxt.text):
+            return True
+        bottom = nxt.box.bottom
+    return False
+
+
+def _aligned_near(
+    lines: list[list[Segment]], order: range, seg: Segment, height: float, *, below: bool
+) -> bool:
+    box, text_height = seg.box, _text_height(seg)
+    for lj in order:
+        near = [s for s in lines[lj] if abs(s.box.x0 - box.x0) < 6]
+        if not near:
+            continue
+        gap = near[0].box.top - box.bottom if below else box.top - near[0].box.bottom
+        # A smaller line over the name is a return address or a reference, not the block.
+        same_size = _text_height(near[0]) >= 0.85 * text_height
+        return gap <= 1.6 * height and same_size and _LEAD_LABEL.sub("", near[0].text).strip() != ""
+    return False
 
 
 def _best(token: str, others: list[str]) -> float:

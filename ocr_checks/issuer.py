@@ -116,3 +116,8 @@ def find_issuer(document: Document, region: str | None = None) -> str | None:
     if not scores:
         return None
     return max(scores.items(), key=lambda kv: kv[1])[0]
+
+
+def issuer_region(name: str | None) -> str | None:
+    """The region (IE, GB) the named issuer bills in: national numbers on its bills are its."""
+    return next((i.region for i in ISSUERS if i.name == name), None)

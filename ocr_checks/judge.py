@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import phonenumbers
+
 from ocr_checks.bill_date import find_issue_date, is_recent
 from ocr_checks.claim import Claim
 from ocr_checks.document import Document, TamperSignal
 from ocr_checks.holder import check_holder
-from ocr_checks.issuer import find_issuer
+from ocr_checks.issuer import find_issuer, issuer_region
 from ocr_checks.numbers import find_numbers, parse_claimed, region_code, same_number
 from ocr_checks.policy import Findings, decide
 from ocr_checks.report import Holder, Match, Report
@@ -17,7 +19,9 @@ def judge(read: tuple[Document, list[TamperSignal]], data: bytes, claim: Claim) 
     document, tamper = read
     region = region_code(claim.region)
     claimed = parse_claimed(claim.number, region)
-    found = find_numbers(document, region)
+    issuer = find_issuer(document, region)
+    claimed_region = phonenumbers.region_code_for_number(claimed)
+    found = find_numbers(document, (issuer_region(issuer), claimed_region, region), claimed)
     mine = [m for m in found if same_number(m.number, claimed)]
     line_numbers = list(dict.fromkeys(m.e164 for m in found if m.role == "line"))
     holder = check_holder(document, claim.holder)
@@ -49,7 +53,7 @@ def judge(read: tuple[Document, list[TamperSignal]], data: bytes, claim: Claim) 
         ),
         bill_date=bill_date.isoformat() if bill_date else None,
         recent=is_recent(bill_date, claim.as_of, claim.recent_days),
-        issuer=find_issuer(document, region),
+        issuer=issuer,
         tamper_signals=tamper,
         source=document.source,
         ocr_confidence=document.ocr_confidence,

@@ -8,7 +8,8 @@ each block's text apart, so rules read "the label before this value" rather than
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from ocr_checks.document import Page, Word
 
@@ -48,8 +49,10 @@ class Segment:
     words: list[Word]
     text: str
     owners: list[int]  # for each char of text, the index of its word, or -1 for a joining space
+    # The label above this cell's column, once looked up (a call table's rows share it).
+    column_labels: dict[tuple[int, int], tuple[str, float] | None] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return Box(
             min(w.x0 for w in self.words),
@@ -101,14 +104,7 @@ _CACHE: dict[int, tuple[Page, int, list[list[Segment]]]] = {}
 
 
 def _page_lines(page: Page) -> list[list[Segment]]:
-    words = sorted(page.words, key=lambda w: (w.top, w.x0))
-    rows: list[list[Word]] = []
-    for w in words:
-        middle = (w.top + w.bottom) / 2
-        if rows and rows[-1][0].top <= middle <= rows[-1][0].bottom:
-            rows[-1].append(w)
-        else:
-            rows.append([w])
+    rows = _chained_rows(page.words) if page.source == "ocr" else _level_rows(page.words)
     lines: list[list[Segment]] = []
     for index, row in enumerate(rows):
         row.sort(key=lambda w: w.x0)
@@ -121,6 +117,47 @@ def _page_lines(page: Page) -> list[list[Segment]]:
                 groups[-1].append(w)
         lines.append([_segment(page.number, index, g) for g in groups])
     return lines
+
+
+def _level_rows(words: list[Word]) -> list[list[Word]]:
+    """Rows of a text layer: words whose middle lies within the row's first word's height."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        middle = (w.top + w.bottom) / 2
+        if rows and rows[-1][0].top <= middle <= rows[-1][0].bottom:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return rows
+
+
+def _chained_rows(words: list[Word]) -> list[list[Word]]:
+    """Rows of an OCR page, chained left to right: a word joins the row whose last word, to its
+    left, it overlaps most in height (at least half). A photographed page is seen in
+    perspective, so a line of text may climb or fall across the page by more than its height;
+    each word still sits level with its neighbour."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: w.x0):
+        height = max(0.1, w.bottom - w.top)
+        best: tuple[float, float] | None = None
+        chosen = -1
+        for i, row in enumerate(rows):
+            last = row[-1]
+            if last.x1 > w.x0 + 0.3 * (w.x1 - w.x0):
+                continue  # not to the left of this word
+            shared = min(last.bottom, w.bottom) - max(last.top, w.top)
+            ratio = shared / min(height, max(0.1, last.bottom - last.top))
+            if ratio < 0.5:
+                continue
+            rank = (ratio, -(w.x0 - last.x1))
+            if best is None or rank > best:
+                best, chosen = rank, i
+        if chosen >= 0:
+            rows[chosen].append(w)
+        else:
+            rows.append([w])
+    rows.sort(key=lambda r: ((r[0].top + r[0].bottom) / 2, r[0].x0))
+    return rows
 
 
 def _segment(page: int, line_index: int, words: list[Word]) -> Segment:

@@ -1,14 +1,18 @@
 """Caps that keep a hostile file from hanging or exhausting a worker.
 
-Reading happens in a forked reader process with an address-space limit (RLIMIT_AS) and a
-wall-clock limit: a few hundred kilobytes of Flate bomb can take pdfplumber to hundreds of
-megabytes, and PDFium is not thread-safe, so a process (not a thread) is the unit of isolation.
-The reader is forked once (libraries already loaded) and serves bill after bill; it is replaced
-after any failure, when its heap has grown, or when it is killed for taking too long.
+Reading happens in a reader process with an address-space limit (RLIMIT_AS) and a wall-clock
+limit: a damaged or hostile file can take pdfplumber to hundreds of megabytes, and PDFium is not
+thread-safe, so a process (not a thread) is the unit of isolation. Readers are forked by the
+reader host (reader_host.py), a fresh interpreter started with fork-and-exec, never by the
+caller: forking a multi-threaded server risks a child deadlocked on a lock another thread held.
+Call `start_reader()` at process start to pay the host's start-up there. A reader serves bill
+after bill; it is replaced after any failure, when its heap has grown, or when it is killed for
+taking too long. Every write to it and read from it has the request's deadline.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import faulthandler
 import os
@@ -16,6 +20,9 @@ import pickle
 import resource
 import select
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +32,8 @@ from typing import Any, TypeVar
 from ocr_checks.errors import BillError
 
 T = TypeVar("T")
+
+HOST_TIMEOUT_S = 30.0  # the host answers at once; this bounds every wait on it
 
 # How a child dies when it hits a limit: killed by us, over CPU, or C++ bad_alloc -> abort().
 _RESOURCE_SIGNALS = (signal.SIGKILL, signal.SIGXCPU, signal.SIGABRT)
@@ -37,7 +46,14 @@ class Limits:
     max_bytes: int = 20 * 1024 * 1024  # a bill PDF or photo is a few MB at most
     max_pages: int = 50
     max_pixels: int = 40_000_000  # an image, or a page rendered for OCR (A4 at 300 dpi is 8.7 Mpx)
-    memory_bytes: int = 768 * 1024 * 1024  # address space the reader may add to the parent's
+    # Page contents, fonts and forms of a bill inflate to a few MB; pictures are capped apiece
+    # by max_pixels (see expansion.py).
+    max_expanded_bytes: int = 48 * 1024 * 1024
+    # The billed line, the holder and the date are on a bill's first pages (header, summary,
+    # services); later pages are itemised calls. Only these are read and judged.
+    judged_pages: int = 6
+    ocr_pages: int = 3  # of which at most this many are OCR'd (about a second each)
+    memory_bytes: int = 768 * 1024 * 1024  # address space a reader may add to its own at start
     seconds: float = 60.0  # wall clock for reading one file, OCR included
     isolate: bool = True  # False runs in-process (for debugging only)
 
@@ -45,9 +61,9 @@ class Limits:
 def run_guarded(limits: Limits, fn: Callable[..., T], *args: Any) -> T:
     """Run `fn(*args)` in the reader process under the memory and time limits; return its result.
 
-    `fn` must be a module-level function and `args` picklable: they travel over a pipe to a
-    long-lived forked reader, so a bill costs no fork (and none of the copy-on-write faults a
-    fresh child takes). A `BillError` raised there is raised again here; running out of memory
+    `fn` must be a module-level function and `args` picklable: they travel over a socket to a
+    long-lived reader, so a bill costs no fork (and none of the copy-on-write faults a fresh
+    child takes). A `BillError` raised there is raised again here; running out of memory
     or time becomes `BillError("too_large")`, any other crash `BillError("unreadable")`, and the
     reader is replaced. One request at a time per process.
     """
@@ -71,28 +87,65 @@ def run_guarded(limits: Limits, fn: Callable[..., T], *args: Any) -> T:
     raise BillError("unreadable", str(value))
 
 
-class _Reader:
-    """A forked process that runs requests one at a time under RLIMIT_AS."""
+class _Host:
+    """The reader host (reader_host.py): a fresh interpreter, started with fork-and-exec, that
+    forks readers on request. Nothing is ever forked from the caller's process itself."""
 
-    def __init__(self, memory_bytes: int) -> None:
-        req_r, req_w = os.pipe()
-        resp_r, resp_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the reader
-            os.close(req_w)
-            os.close(resp_r)
-            _serve(req_r, resp_w, memory_bytes)
-        os.close(req_r)
-        os.close(resp_w)
-        self.pid, self.requests, self.responses = pid, req_w, resp_r
-        self.memory_bytes, self.owner = memory_bytes, os.getpid()
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "ocr_checks.reader_host", str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            env=env,
+            close_fds=True,
+        )
+        theirs.close()
+        ours.settimeout(HOST_TIMEOUT_S)
+        self.control, self.owner, self.buffer = ours, os.getpid(), b""
+
+    def spawn(self, memory_bytes: int) -> tuple[int, socket.socket]:
+        self.control.sendall(f"spawn {memory_bytes}\n".encode())
+        message, fds, _flags, _addr = socket.recv_fds(self.control, 64, 1)
+        if not fds or not message.endswith(b"\n"):
+            raise OSError("the reader host sent no reader")
+        return int(message), socket.socket(fileno=fds[0])
+
+    def wait(self, pid: int) -> int:
+        self.control.sendall(f"wait {pid}\n".encode())
+        while b"\n" not in self.buffer:
+            chunk = self.control.recv(64)
+            if not chunk:
+                raise OSError("the reader host has gone")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return int(line)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.control.close()
+        if self.owner == os.getpid():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(HOST_TIMEOUT_S)  # it exits when its control socket closes
+
+
+class _Reader:
+    """A reader process (forked by the host) that runs requests one at a time under RLIMIT_AS."""
+
+    def __init__(self, host: _Host, memory_bytes: int) -> None:
+        self.pid, self.channel = host.spawn(memory_bytes)
+        self.fd = self.channel.fileno()
+        os.set_blocking(self.fd, False)  # every write and read waits with a deadline
+        self.host, self.memory_bytes, self.owner = host, memory_bytes, os.getpid()
 
     def ask(self, request: object, seconds: float) -> tuple[str, Any, bool]:
         payload = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        deadline = time.monotonic() + seconds
         try:
-            _write_frame(self.requests, payload)
-            answer = _read_frame(self.responses, time.monotonic() + seconds)
-        except BrokenPipeError:
+            sent = _write_frame(self.fd, payload, deadline)
+            answer = _read_frame(self.fd, deadline) if sent else None
+        except (BrokenPipeError, ConnectionResetError):
             answer = b""
         if answer is None:
             raise BillError("too_large", f"reading took longer than {seconds:g} s")
@@ -106,41 +159,81 @@ class _Reader:
 
     def wait(self) -> int:
         try:
-            return os.waitpid(self.pid, 0)[1]
-        except ChildProcessError:
+            return self.host.wait(self.pid)
+        except OSError:
             return 0
 
     def close(self) -> None:
-        for fd in (self.requests, self.responses):
-            with contextlib.suppress(OSError):
-                os.close(fd)
+        with contextlib.suppress(OSError):
+            self.channel.close()
         if self.owner == os.getpid():
-            with contextlib.suppress(ProcessLookupError):
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.kill(self.pid, signal.SIGKILL)
             self.wait()
 
 
+def start_reader(limits: Limits | None = None) -> None:
+    """Start the reader host and a first reader now; call once at process start.
+
+    Optional: `examine()` starts them when first needed, and since the host is started with
+    fork-and-exec that is safe from any thread. Called at start, the first bill pays no
+    start-up (the host imports the PDF and OCR libraries, about a second) and a broken
+    installation shows at start, not on a customer's bill.
+    """
+    limits = limits or Limits()
+    if limits.isolate:
+        with _LOCK:
+            _reader_for(limits.memory_bytes)
+
+
 _LOCK = threading.Lock()
+_HOST: _Host | None = None
 _READER: _Reader | None = None
 
 
 def _reader_for(memory_bytes: int) -> _Reader:
-    global _READER
-    if _READER is not None and (
-        _READER.owner != os.getpid() or _READER.memory_bytes != memory_bytes
-    ):
+    global _READER, _HOST
+    if _HOST is not None and _HOST.owner != os.getpid():
+        # A forked copy of the owner (e.g. a job runner's work horse): the host and reader
+        # answer the owner; drop our copies of their sockets and start our own.
+        _retire()
+        _HOST.close()
+        _HOST = None
+    if _READER is not None and _READER.memory_bytes != memory_bytes:
         _retire()
     if _READER is None:
-        _READER = _Reader(memory_bytes)
+        if _HOST is None or _HOST.process.poll() is not None:
+            _HOST = _Host()
+        try:
+            _READER = _Reader(_HOST, memory_bytes)
+        except OSError as e:
+            _HOST.close()
+            _HOST = None
+            raise BillError("unreadable", f"the reader could not start: {e}") from e
     return _READER
 
 
 def _retire() -> None:
     global _READER
     if _READER is not None:
-        # In a forked copy of the owner (e.g. a job runner's work horse) only drop our fds.
         _READER.close()
         _READER = None
+
+
+@atexit.register
+def _stop_host() -> None:
+    global _HOST
+    with _LOCK:
+        _retire()
+        if _HOST is not None:
+            _HOST.close()
+            _HOST = None
+
+
+def serve_requests(fd: int, memory_bytes: int) -> None:
+    """The reader's loop on its socket `fd` (called by the host in the forked reader)."""
+    os.set_blocking(fd, True)
+    _serve(fd, fd, memory_bytes)
 
 
 def _serve(requests: int, responses: int, memory_bytes: int) -> None:
@@ -173,7 +266,7 @@ def _serve(requests: int, responses: int, memory_bytes: int) -> None:
                 data = pickle.dumps((*result, retire), protocol=pickle.HIGHEST_PROTOCOL)
             except MemoryError:
                 data = pickle.dumps(("memory", None, True))
-            _write_frame(responses, data)
+            _write_frame(responses, data, None)
             if retire:
                 break
     except BaseException:
@@ -182,10 +275,23 @@ def _serve(requests: int, responses: int, memory_bytes: int) -> None:
         os._exit(code)  # never run the parent's atexit handlers or pytest's teardown
 
 
-def _write_frame(fd: int, payload: bytes) -> None:
+def _write_frame(fd: int, payload: bytes, deadline: float | None) -> bool:
+    """Write one length-prefixed frame; False when the deadline passes first (a reader that
+    stopped reading must not hold the caller on a full pipe)."""
     view = memoryview(len(payload).to_bytes(8, "big") + payload)
     while view:
-        view = view[os.write(fd, view) :]
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            _, ready, _ = select.select([], [fd], [], left)
+            if not ready:
+                continue
+        try:
+            view = view[os.write(fd, view) :]
+        except BlockingIOError:
+            continue
+    return True
 
 
 def _read_frame(fd: int, deadline: float | None) -> bytes | None:
@@ -207,7 +313,10 @@ def _read_exactly(fd: int, n: int, deadline: float | None) -> bytes | None:
             ready, _, _ = select.select([fd], [], [], left)
             if not ready:
                 continue
-        chunk = os.read(fd, min(n - got, 1 << 20))
+        try:
+            chunk = os.read(fd, min(n - got, 1 << 20))
+        except BlockingIOError:
+            continue
         if not chunk:
             return b""
         chunks.append(chunk)

@@ -8,7 +8,9 @@ the level that keeps real Irish and UK spellings while letting no junk in.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -16,6 +18,7 @@ import phonenumbers
 from phonenumbers import Leniency, MatchType, PhoneNumber, PhoneNumberFormat
 
 from ocr_checks.document import Document
+from ocr_checks.fields import label_for
 from ocr_checks.layout import Box, Segment, page_lines
 
 Role = Literal["line", "dialled", "other"]
@@ -35,21 +38,28 @@ _CONTACT = re.compile(
     r"|fax|lost or stolen|freephone|ring us|phone us|sales|text us|visit|from abroad)",
     re.I,
 )
-# Labels that say the bill is for this number.
+# Labels that say the bill is for this number, in the words Irish and UK operators print
+# (eir, Vodafone, Three, Virgin Media, Sky, BT, Pure Telecom, Digiweb, Imagine, TalkTalk, EE,
+# O2, Plusnet): "Phone No.", "Service number", "Your Sky Talk number", "Number(s) on this bill".
 _LINE_LABEL = re.compile(
-    r"\b(your (phone |telephone |mobile |landline |broadband |home )?(number|line)"
-    r"|(phone|telephone|mobile|landline|line|service|directory|account) (number|no)\b"
-    r"|numbers? on this (bill|account)|(bill|calls|charges|summary|usage|services?) for"
-    r"|line\b|service\b|number\s*:?\s*$|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$)",
+    r"\b(your\s*([a-z0-9]+ ){0,2}(number|line)s?"
+    r"|(phone|telephone|mobile|landline|line|service|directory|account|access|talk|voip"
+    r"|fixed line|home phone)\s*(number|no)\b"
+    r"|numbers?(\(s\))?\s*on\s*(this|your)\s*(bill|account)"
+    r"|(bill|calls|charges|summary|usage|services?) for"
+    r"|line\b|service\b|msisdn|\bcli\b|number(\(s\))?\s*:?\s*$"
+    r"|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$"
+    r"|^\s*(landline|mobile|home phone|phone|broadband (and|&) phone|fibre (voice|phone))"
+    r"\s*:?\s*$)",
     re.I,
 )
 _CALL_HEADING = re.compile(
-    r"\b(itemi[sz]ed|call (details|records|log|history|list)|calls made"
+    r"\b(itemi[sz]ed|call (details|records|log|history|list)|calls made|your calls"
     r"|numbers? (called|dialled|dialed)|(called|dialled|dialed) numbers?|destination)",
     re.I,
 )
 _SERVICE_HEADING = re.compile(
-    r"\b(summary|numbers on this (bill|account)|your (services|lines)|service details"
+    r"\b(summary|numbers?(\(s\))? on this (bill|account)|your (services|lines)|service details"
     r"|line details|services on this)",
     re.I,
 )
@@ -59,6 +69,10 @@ _DATE = re.compile(
     re.I,
 )
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
+# A run of digits in phone spelling (spaces, hyphens, brackets, dots between them).
+_CANDIDATE = re.compile(r"[+(]?\d[\d \-().]{4,}\d")
+# A national spelling (trunk 0) long enough to be a number: another region may read it.
+_NATIONAL = re.compile(r"(?<![\d+])\(?0\d[\d \-().]{6,}\d")
 _MIN_DIGITS = 6
 # On page 1, an unlabelled number above every section heading and this high up is the header.
 HEADER_FRACTION = 0.35
@@ -106,9 +120,25 @@ def same_number(a: PhoneNumber, b: PhoneNumber) -> bool:
     return phonenumbers.is_number_match(a, b) == MatchType.EXACT_MATCH
 
 
-def find_numbers(document: Document, region: str) -> list[NumberMatch]:
-    """Every phone number on the bill with its role, in reading order."""
-    region = region_code(region)
+def reading_regions(*regions: str | None) -> tuple[str, ...]:
+    """Regions to read national spellings in, first choice first, without repeats."""
+    return tuple(dict.fromkeys(region_code(r) for r in regions if r))
+
+
+def find_numbers(
+    document: Document,
+    region: str | Sequence[str | None],
+    claimed: PhoneNumber | None = None,
+) -> list[NumberMatch]:
+    """Every phone number on the bill with its role, in reading order.
+
+    A national spelling ("020 7946 0958") is read in the first of `region` (one or several, e.g.
+    the issuer's, then the claimed number's, then the claim's) where it is a valid number. On
+    OCR pages the `claimed` number is also found by its digits alone: OCR drops a trunk 0 or
+    splits a number into two words ("113" "496 0123"), and the matcher then sees no number,
+    though every digit of the claim is there in order (and nothing else glued to them).
+    """
+    regions = reading_regions(region) if isinstance(region, str) else reading_regions(*region)
     found: list[NumberMatch] = []
     zone: str | None = None  # a call table may run on over the next page
     for page in document.pages:
@@ -117,8 +147,8 @@ def find_numbers(document: Document, region: str) -> list[NumberMatch]:
         for li, line in enumerate(lines):
             line_text = " ".join(s.text for s in line)
             for si, seg in enumerate(line):
-                for start, end, num in _matches(seg.text, region):
-                    label = _label(lines, li, si, start)
+                for start, end, num in _segment_matches(seg, regions):
+                    label = label_for(lines, li, si, start, end)
                     if _REFERENCE.search(label):
                         continue
                     box = seg.span_box(start, end)
@@ -126,31 +156,113 @@ def find_numbers(document: Document, region: str) -> list[NumberMatch]:
                         label, zone, line_text, seen_heading, box, page.height, page.number
                     )
                     found.append(_match(seg, start, end, num, box, role))
-            found.extend(_wrapped(lines, li, region, zone, seen_heading, page.height, page.number))
+            if claimed is not None and page.source == "ocr":
+                for si, start, end, seg, box in _claimed_digits(line, claimed, found):
+                    label = label_for(lines, li, si, start)
+                    if _REFERENCE.search(label):
+                        continue
+                    role = _role(
+                        label, zone, line_text, seen_heading, box, page.height, page.number
+                    )
+                    found.append(NumberMatch(seg.page, seg.text[start:end], box, role, claimed, ()))
+            found.extend(_wrapped(lines, li, regions, zone, seen_heading, page.height, page.number))
             heading = _heading_zone(line_text)
             if heading is not None:
                 zone, seen_heading = heading, True
     return found
 
 
-def _matches(text: str, region: str) -> list[tuple[int, int, PhoneNumber]]:
-    if sum(ch.isdigit() for ch in text) < _MIN_DIGITS:
-        return []
-    out = []
-    for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-        # A match glued to more digits or letters is part of some longer reference.
-        before = text[m.start - 1] if m.start > 0 else " "
-        after = text[m.end] if m.end < len(text) else " "
-        if (before.isalnum() and before.isdigit()) or after.isalnum():
+def _segment_matches(seg: Segment, regions: Sequence[str]) -> list[tuple[int, int, PhoneNumber]]:
+    """Numbers in the segment's text and, where a table set tight runs two values together
+    ("4471 2290 63  0121 496 0789"), in each of its cells (words split at gaps wider than a
+    letter or two)."""
+    found = _matches(seg.text, regions)
+    for a, b in _cells(seg):
+        if any(start < b and a < end for start, end, _ in found):
             continue
-        out.append((m.start, m.end, m.number))
+        found += [(a + s, a + e, n) for s, e, n in _matches(seg.text[a:b], regions)]
+    return sorted(found, key=lambda t: t[0])
+
+
+def _cells(seg: Segment) -> list[tuple[int, int]]:
+    if len(seg.words) < 2:
+        return []
+    cuts = [0]
+    for i in range(1, len(seg.words)):
+        prev, word = seg.words[i - 1], seg.words[i]
+        if word.x0 - prev.x1 > 0.9 * max(1.0, word.bottom - word.top):
+            cuts.append(seg.owners.index(i))
+    if len(cuts) == 1:
+        return []
+    cuts.append(len(seg.text))
+    return [(a, b) for a, b in itertools.pairwise(cuts)]
+
+
+_DIGIT_RUN = re.compile(r"\+?\(?\d[\d ().\-]*\d")
+
+
+def _claimed_digits(
+    line: list[Segment], claimed: PhoneNumber, found: list[NumberMatch]
+) -> list[tuple[int, int, int, Segment, Box]]:
+    """Runs of the line (one segment, or two that OCR split apart) whose digits are exactly
+    the claimed number's, with or without its trunk 0 or country code."""
+    nsn = phonenumbers.national_significant_number(claimed)
+    spellings = {nsn, "0" + nsn, str(claimed.country_code) + nsn}
+    out = []
+    for si, seg in enumerate(line):
+        pieces = [seg] if si + 1 == len(line) else [seg, line[si + 1]]
+        for take in (1, 2)[: len(pieces)]:
+            parts = pieces[:take]
+            joined = " ".join(p.text for p in parts)
+            for m in _DIGIT_RUN.finditer(joined):
+                if re.sub(r"\D", "", m.group()) not in spellings:
+                    continue
+                first_len = len(parts[0].text)
+                if take == 2 and not (m.start() < first_len < m.end()):
+                    continue  # wholly in one segment: found as one
+                end_in_first = min(m.end(), first_len)
+                box = parts[0].span_box(m.start(), end_in_first)
+                if take == 2:
+                    box = box.union(parts[1].span_box(0, m.end() - first_len - 1))
+                if any(f.page == seg.page and _overlaps(f.box, box) for f in found):
+                    continue
+                out.append((si, m.start(), end_in_first, parts[0], box))
+    return out
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
+
+
+def _matches(text: str, regions: Sequence[str]) -> list[tuple[int, int, PhoneNumber]]:
+    if not any(
+        sum(ch.isdigit() for ch in m.group()) >= _MIN_DIGITS for m in _CANDIDATE.finditer(text)
+    ):
+        return []  # dates, times, amounts: no run of digits long enough to be a phone number
+    out: list[tuple[int, int, PhoneNumber]] = []
+    for i, region in enumerate(regions):
+        if i and not any(
+            not any(start <= m.start() < end for start, end, _ in out)
+            for m in _NATIONAL.finditer(text)
+        ):
+            break  # only national spellings not read yet may read in another region
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            # A match glued to more digits or letters is part of some longer reference.
+            before = text[m.start - 1] if m.start > 0 else " "
+            after = text[m.end] if m.end < len(text) else " "
+            if (before.isalnum() and before.isdigit()) or after.isalnum():
+                continue
+            if any(m.start < end and start < m.end for start, end, _ in out):
+                continue  # read already in a region preferred to this one
+            out.append((m.start, m.end, m.number))
+    out.sort(key=lambda t: t[0])
     return out
 
 
 def _wrapped(
     lines: list[list[Segment]],
     li: int,
-    region: str,
+    region: Sequence[str],
     zone: str | None,
     seen_heading: bool,
     height: float,
@@ -170,7 +282,7 @@ def _wrapped(
     for start, end, num in _matches(joined, region):
         if not (start < len(a.text) < end - 1):
             continue
-        label = _label(lines, li, len(lines[li]) - 1, start)
+        label = label_for(lines, li, len(lines[li]) - 1, start)
         if _REFERENCE.search(label):
             continue
         b_end = end - len(a.text) - 1
@@ -190,25 +302,6 @@ def _match(
     return NumberMatch(seg.page, seg.text[start:end], box, role, num, fonts)
 
 
-def _label(lines: list[list[Segment]], li: int, si: int, start: int) -> str:
-    """The text that labels a value: before it in its segment, else the segment to its left,
-    else (a label stacked above its value) the segment just above."""
-    seg = lines[li][si]
-    label = seg.text[:start].strip()
-    if label:
-        return label
-    if si > 0:
-        return lines[li][si - 1].text
-    if li > 0:
-        box = seg.box
-        for above in lines[li - 1]:
-            ab = above.box
-            close = box.top - ab.bottom < (box.bottom - box.top) * 1.5
-            if close and ab.x0 <= box.x1 and box.x0 <= ab.x1:
-                return above.text
-    return ""
-
-
 def _role(
     label: str,
     zone: str | None,
@@ -220,6 +313,8 @@ def _role(
 ) -> Role:
     if _CONTACT.search(label):
         return "other"
+    if _CALL_HEADING.search(label):  # a call table's column header ("Number dialled")
+        return "dialled"
     if _LINE_LABEL.search(label):
         return "line"
     if zone == "calls" or (_DATE.search(line_text) and _CLOCK.search(line_text)):

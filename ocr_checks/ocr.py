@@ -52,6 +52,7 @@ from ocr_checks.document import Page, Word
 RENDER_DPI = 200
 WORK_LONG_SIDE = 2400  # pixels; ~200 dpi on A4 (11.7 in)
 A4_LONG_SIDE_PT = 842.0
+SMALL_PHOTO_LONG_SIDE = 2000  # pixels; smaller photos are enlarged to WORK_LONG_SIDE
 MAX_SKEW_DEGREES = 8.0
 TESSERACT_TIMEOUT_S = 60.0
 _THUMB_LONG_SIDE = 700
@@ -132,7 +133,16 @@ def prepare_photo(image: Image.Image) -> Image.Image:
     """A photo made ready for OCR: EXIF orientation applied, greyscale, long side capped, and
     uneven light evened out."""
     upright = ImageOps.exif_transpose(image) or image
-    return even_out_light(_working_size(greyscale(upright))[0])
+    grey = greyscale(upright)
+    long_side = max(grey.width, grey.height)
+    if long_side < SMALL_PHOTO_LONG_SIDE:
+        # A phone photo of a whole page at low resolution sets body text a dozen pixels tall,
+        # where Tesseract drops words; enlarged to the working size it reads them.
+        factor = WORK_LONG_SIDE / long_side
+        grey = grey.resize(
+            (round(grey.width * factor), round(grey.height * factor)), Image.Resampling.BICUBIC
+        )
+    return even_out_light(_working_size(grey)[0])
 
 
 def greyscale(image: Image.Image) -> Image.Image:

@@ -10,27 +10,37 @@ under a scan), are rendered and handed to OCR.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from statistics import fmean
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.utils.text import extract_words
 from PIL import Image
 
 from ocr_checks.document import Document, Page, Source, Word
 from ocr_checks.errors import BillError
+from ocr_checks.expansion import check_expansion
 from ocr_checks.limits import Limits
+from ocr_checks.ocr import text_of_object
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
 
 OCR_DPI = 200  # the OCR reader works at about 200 dpi on A4 whatever it is given
-_INVISIBLE = 3  # PDF text render mode "neither fill nor stroke"
+# Text render modes that paint nothing: 3 "neither fill nor stroke", 7 "add to clip path only".
+_INVISIBLE = (3, 7)
 
 
 def sniff(data: bytes) -> str:
-    """ "pdf", "jpeg" or "png" from the file's first bytes; `BillError("unsupported")` else."""
+    """ "pdf", "jpeg" or "png" from the file's first bytes; `BillError("unsupported")` else.
+
+    An empty file is `unreadable`: it is a bill that did not arrive, not a file of another kind.
+    """
+    if not data.strip():
+        raise BillError("unreadable", "the file is empty")
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
@@ -70,34 +80,97 @@ def open_pdf(data: bytes, limits: Limits) -> pdfium.PdfDocument:
 
 
 def read_pdf(data: bytes, limits: Limits) -> Document:
-    """Words of every page: text layer for pages with visible text, OCR for the others."""
+    """Words of the pages that can hold the billed line (`Limits.judged_pages`, of which at
+    most `Limits.ocr_pages` scanned): text layer where a page shows text, OCR elsewhere."""
+    check_expansion(data, limits)
     pdf = open_pdf(data, limits)
     try:
-        needs_ocr = [not _has_visible_text(pdf[i]) for i in range(len(pdf))]
-        pages: list[Page | None] = [None] * len(pdf)
+        judged = min(len(pdf), limits.judged_pages)
+        seen = [_visible_and_hidden(pdf[i]) for i in range(judged)]
+        needs_ocr = [not visible for visible, _ in seen]
+        pages: list[Page | None] = [None] * judged
         if not all(needs_ocr):
-            _read_text_pages(data, needs_ocr, pages)
-        for i, ocr in enumerate(needs_ocr):
-            if ocr:
-                pages[i] = _ocr_pdf_page(pdf[i], i + 1, limits)
+            _read_text_pages(data, needs_ocr, pages, [hidden for _, hidden in seen])
+        scans = [i for i, ocr in enumerate(needs_ocr) if ocr][: limits.ocr_pages]
+        for i in scans:
+            pages[i] = _ocr_pdf_page(pdf[i], i + 1, limits)
     finally:
         pdf.close()
     done = [p for p in pages if p is not None]
     return _document(done)
 
 
-def _has_visible_text(page: pdfium.PdfPage) -> bool:
+@dataclass(frozen=True)
+class _HiddenRun:
+    """Invisible text on a page that also shows text: its characters and where they are."""
+
+    text: str  # without spaces
+    box: tuple[float, float, float, float]  # x0, top, x1, bottom (top-left origin)
+
+
+def _visible_and_hidden(page: pdfium.PdfPage) -> tuple[bool, list[_HiddenRun]]:
+    """Whether the page shows text of its own, and its invisible runs when it does."""
+    visible = False
+    hidden_objects = []
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2):
-        if pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw) != _INVISIBLE:
-            return True
-    return False
+        if pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw) in _INVISIBLE:
+            hidden_objects.append(obj)
+        else:
+            visible = True
+    if not visible or not hidden_objects:
+        return visible, []
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        runs = []
+        for obj in hidden_objects:
+            text = "".join(text_of_object(obj.raw, textpage.raw).split())
+            if text:
+                left, bottom, right, top = obj.get_bounds()
+                runs.append(_HiddenRun(text, (left, height - top, right, height - bottom)))
+        return True, runs
+    finally:
+        textpage.close()
 
 
-def _read_text_pages(data: bytes, needs_ocr: list[bool], out: list[Page | None]) -> None:
+def _without_hidden(chars: list[dict[str, Any]], hidden: list[_HiddenRun]) -> list[dict[str, Any]]:
+    """The page's characters less those of its invisible runs.
+
+    pdfminer keeps characters in drawing order, so each invisible run is a contiguous stretch
+    of characters spelling its text inside its box. Dropping it keeps text laid invisibly over
+    the printed number from garbling the number, which then reads as printed (the hidden layer
+    itself is the tamper checks' business).
+    """
+    drop: set[int] = set()
+    printing = [i for i, c in enumerate(chars) if c["text"].strip()]
+    for run in hidden:
+        n = len(run.text)
+        for k in range(len(printing) - n + 1):
+            stretch = printing[k : k + n]
+            if any(i in drop for i in stretch):
+                continue
+            if "".join(chars[i]["text"] for i in stretch) == run.text and all(
+                _inside(chars[i], run.box) for i in stretch
+            ):
+                drop.update(stretch)
+                break
+    return [c for i, c in enumerate(chars) if i not in drop]
+
+
+def _inside(char: dict[str, Any], box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    mid_x = (float(char["x0"]) + float(char["x1"])) / 2
+    mid_y = (float(char["top"]) + float(char["bottom"])) / 2
+    return x0 - 1 <= mid_x <= x1 + 1 and top - 1 <= mid_y <= bottom + 1
+
+
+def _read_text_pages(
+    data: bytes, needs_ocr: list[bool], out: list[Page | None], hidden: list[list[_HiddenRun]]
+) -> None:
     try:
         with pdfplumber.open(io.BytesIO(data)) as doc:
-            for i, plumber_page in enumerate(doc.pages):
-                if i >= len(needs_ocr) or needs_ocr[i]:
+            for i, plumber_page in enumerate(doc.pages[: len(needs_ocr)]):
+                if needs_ocr[i]:
                     continue
                 n = i + 1
                 words = [
@@ -111,7 +184,7 @@ def _read_text_pages(data: bytes, needs_ocr: list[bool], out: list[Page | None])
                         fontname=w.get("fontname"),
                         size=float(w["size"]) if w.get("size") is not None else None,
                     )
-                    for w in plumber_page.extract_words(extra_attrs=["fontname", "size"])
+                    for w in _words(plumber_page, hidden[i])
                 ]
                 out[i] = Page(n, float(plumber_page.width), float(plumber_page.height), words)
     except BillError:
@@ -120,6 +193,16 @@ def _read_text_pages(data: bytes, needs_ocr: list[bool], out: list[Page | None])
         raise
     except Exception as e:  # pdfminer raises many types on damaged files
         raise BillError("unreadable", f"text layer: {type(e).__name__}: {e}") from e
+
+
+def _words(plumber_page: Any, hidden: list[_HiddenRun]) -> list[dict[str, Any]]:
+    attrs = ["fontname", "size"]
+    if not hidden:
+        words: list[dict[str, Any]] = plumber_page.extract_words(extra_attrs=attrs)
+        return words
+    chars = _without_hidden(plumber_page.chars, hidden)
+    found: list[dict[str, Any]] = extract_words(chars, extra_attrs=attrs)
+    return found
 
 
 def _ocr_pdf_page(page: pdfium.PdfPage, number: int, limits: Limits) -> Page:

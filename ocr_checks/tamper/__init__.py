@@ -24,14 +24,17 @@ and a sentence for the reviewer:
   drawn after it is treated as a hidden layer instead, as some scanners write it.)
 - ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
   line uses (style variants such as Bold or Italic count as the same family).
+- ``javascript`` and ``embedded_file``: a script run on open (or a launch action), or a file
+  carried inside the PDF: operators' bills do neither (``active_content``).
 
 Photos (JPEG/PNG) have no file structure to inspect: nothing is returned for them. Image-only
 PDFs still get the metadata and revision checks. Cost: a few milliseconds per page, all in
 PDFium; a run's text is only read when a check needs it.
 
 One module per check: ``metadata`` (online_editor, modified_later), ``revisions``
-(incremental_update), ``hidden_text`` (invisible_text), ``cover_ups`` (cover_up) and
-``font_mismatch``, all reading pages through ``drawing`` (and ``fonts`` for font families).
+(incremental_update), ``hidden_text`` (invisible_text), ``cover_ups`` (cover_up),
+``font_mismatch`` and ``active_content`` (javascript, embedded_file), all reading pages through
+``drawing`` (and ``fonts`` for font families).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 
 from ocr_checks.document import Document, TamperSignal
+from ocr_checks.tamper.active_content import active_content_signals
 from ocr_checks.tamper.cover_ups import COVER_FRACTION, cover_up_signals
 from ocr_checks.tamper.drawing import open_page
 from ocr_checks.tamper.font_mismatch import font_mismatch_signals
@@ -73,15 +77,21 @@ def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
         return []
     try:
         signals = metadata_signals(pdf.get_metadata_dict())
+        signals += active_content_signals(pdf, data)
         ends = revision_ends(data)
         final_prints: list[tuple[object, ...]] = []
         page_signals: list[TamperSignal] = []
         ocr_pages = {p.number: p for p in document.pages if p.source == "ocr"}
+        # The pages judged (all when none were read), and every page when revisions compare.
+        judged = {p.number for p in document.pages} or set(range(1, len(pdf) + 1))
         for index in range(len(pdf)):
+            if index + 1 not in judged and len(ends) <= 1:
+                continue
             with open_page(pdf, index) as view:
-                page_signals += invisible_text_signals(view, ocr_pages.get(view.number))
-                page_signals += cover_up_signals(view)
-                page_signals += font_mismatch_signals(view)
+                if view.number in judged:
+                    page_signals += invisible_text_signals(view, ocr_pages.get(view.number))
+                    page_signals += cover_up_signals(view)
+                    page_signals += font_mismatch_signals(view)
                 if len(ends) > 1:
                     final_prints.append(view.fingerprint())
         if len(ends) > 1:
