@@ -125,6 +125,8 @@ def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) ->
         ),
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
+        public_url=settings.effective_public_url,
+        link_ttl=settings.link_ttl,
     )
     app, registry = build_app(services, token=token, signing_secret=secret, api_url=api_url)
     return Runtime(settings, services, app, registry, sandbox, owned)

@@ -5,12 +5,20 @@ A bad or missing setting stops start-up with one message that lists every proble
 
 from __future__ import annotations
 
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Self
 from urllib.parse import urlparse
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_HOME = Path("var")
@@ -70,6 +78,12 @@ class Settings(BaseSettings):
     port: int = Field(3000, ge=1, le=65535, validation_alias=_env("PORT"))
     http_threads: int = Field(8, ge=1, le=256, validation_alias=_env("SIPDESK_HTTP_THREADS"))
 
+    # One-time pages (bill uploads, new credentials): served beside /slack/events in HTTP mode,
+    # on their own port in Socket Mode; SIPDESK_PUBLIC_URL is what the links start with.
+    public_url: str | None = Field(None, validation_alias=_env("SIPDESK_PUBLIC_URL"))
+    pages_port: int = Field(3001, ge=1, le=65535, validation_alias=_env("SIPDESK_PAGES_PORT"))
+    link_ttl: timedelta = Field(timedelta(hours=24), validation_alias=_env("SIPDESK_LINK_TTL"))
+
     # Who is staff
     staff_channel: str | None = Field(None, validation_alias=_env("SIPDESK_STAFF_CHANNEL"))
     staff_usergroup: str | None = Field(None, validation_alias=_env("SIPDESK_STAFF_USERGROUP"))
@@ -104,6 +118,19 @@ class Settings(BaseSettings):
         return self.slack_app_token is not None
 
     @property
+    def effective_public_url(self) -> str:
+        """Where people reach the pages: SIPDESK_PUBLIC_URL, else this process's own address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        port = self.pages_port if self.socket_mode else self.port
+        return f"http://{self.host}:{port}"
+
+    @field_validator("link_ttl", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return _parse_duration(value) if isinstance(value, str) else value
+
+    @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'sipdesk.sqlite3').resolve()}"
 
@@ -124,6 +151,12 @@ class Settings(BaseSettings):
             problems.append("SIPDESK_STAFF_CHANNEL: required with a real Slack workspace")
         if not _is_http_url(self.slack_api_url):
             problems.append("SLACK_API_URL: must be an http(s) URL such as https://slack.com/api/")
+        if self.public_url is not None and not _is_http_url(self.public_url):
+            problems.append(
+                "SIPDESK_PUBLIC_URL: must be an http(s) URL such as https://sipdesk.example.com"
+            )
+        if not timedelta(minutes=1) <= self.link_ttl <= timedelta(days=30):
+            problems.append("SIPDESK_LINK_TTL: must be between 1m and 30d (e.g. 24h)")
         if urlparse(self.redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL: must look like redis://host:6379/0")
         if self.database_url is not None and not self.database_url.startswith(
@@ -197,6 +230,20 @@ def _env_name(field_or_alias: str) -> str:
 
 def _plain(secret: SecretStr | None) -> str | None:
     return None if secret is None else secret.get_secret_value()
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _parse_duration(text: str) -> object:
+    """ "90s", "30m", "24h", "7d" or plain seconds; anything else is left for pydantic to refuse."""
+    raw = text.strip().lower()
+    unit = _UNITS.get(raw[-1:]) if raw else None
+    number = raw[:-1] if unit else raw
+    try:
+        return timedelta(seconds=float(number) * (unit or 1))
+    except ValueError:
+        return text
 
 
 def _is_http_url(url: str) -> bool:

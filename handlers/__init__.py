@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from handlers import help, home
+from handlers import help, home, links
 from handlers.registry import Registry
 from handlers.services import Services
 
-USE_CASES = (help, home)
+USE_CASES = (help, home, links)
 
 
 def register_all(registry: Registry, services: Services) -> None:

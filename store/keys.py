@@ -22,3 +22,13 @@ def leader_key(prefix: str, role: str) -> str:
 def channel_pace_key(prefix: str, channel: str) -> str:
     """The rate limiter's state (theoretical arrival time) for one Slack channel."""
     return f"{prefix}pace:channel:{channel}"
+
+
+def throttle_key(prefix: str, scope: str, subject: str) -> str:
+    """The attempts counter of one subject (a link token's hash, an address) in one scope."""
+    return f"{prefix}throttle:{scope}:{subject}"
+
+
+def csrf_key(prefix: str, link_hash: str) -> str:
+    """The anti-forgery secret handed to the browser that opened one link's page."""
+    return f"{prefix}csrf:link:{link_hash}"
