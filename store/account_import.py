@@ -7,6 +7,7 @@ in one transaction: importing the same file twice changes nothing the second tim
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.errors import UserFacingError
-from store.models import ChannelLink, ChannelRole, Customer, PhoneNumber, SipAccount
+from store.models import ChannelLink, ChannelRole, Customer, PhoneNumber, Plan, SipAccount
 
 
 class ImportProblem(UserFacingError):
@@ -84,9 +85,19 @@ class CustomerEntry(BaseModel):
         return value
 
 
+class PlanEntry(BaseModel):
+    """What a plan charges for a new SIP account; 0 is free (no Accept step)."""
+
+    model_config = ConfigDict(extra="forbid")
+    new_sip_account: Decimal = Field(ge=0, max_digits=10, decimal_places=2)
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$")
+    per: str = Field("month", min_length=1, max_length=16)
+
+
 class AccountsDocument(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: Literal[1] = 1
+    plans: dict[Annotated[str, Field(min_length=1, max_length=64)], PlanEntry] = {}
     customers: list[CustomerEntry]
 
 
@@ -124,6 +135,7 @@ def apply(session: Session, document: AccountsDocument) -> ImportSummary:
     act on the platform, not a side effect of an import.
     """
     summary = ImportSummary()
+    _sync_plans(session, document)
     for entry in document.customers:
         customer = session.scalar(select(Customer).where(Customer.external_ref == entry.ref))
         created = customer is None
@@ -146,6 +158,16 @@ def apply(session: Session, document: AccountsDocument) -> ImportSummary:
         bucket.append(entry.ref)
     session.flush()
     return summary
+
+
+def _sync_plans(session: Session, document: AccountsDocument) -> None:
+    for name, entry in document.plans.items():
+        plan = session.get(Plan, name)
+        if plan is None:
+            plan = Plan(name=name)
+            session.add(plan)
+        _set(plan, new_sip_account=entry.new_sip_account, currency=entry.currency, per=entry.per)
+    session.flush()
 
 
 def _sync_numbers(session: Session, customer: Customer, entry: CustomerEntry) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -193,12 +195,25 @@ class Evidence(Base):
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     verdict: Mapped[str | None] = mapped_column(String(16))
+    # PNG crop around the number and the name, for the staff card; purged with the content.
+    highlight: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     purged_at: Mapped[datetime | None] = mapped_column()
 
     request: Mapped[Request] = relationship(back_populates="evidence")
 
     __table_args__ = (UniqueConstraint("request_id", "slack_file_id"),)
+
+
+class Plan(Base):
+    """What a customer's plan charges for a new SIP account (the accounts file's `plans:`)."""
+
+    __tablename__ = "plans"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    new_sip_account: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    per: Mapped[str] = mapped_column(String(16), default="month")
 
 
 class AuditEvent(Base):

@@ -27,7 +27,10 @@ TRANSITIONS: Mapping[RequestState, frozenset[RequestState]] = {
     S.CHECKING_EVIDENCE: frozenset(
         {S.PENDING_APPROVAL, S.AWAITING_CUSTOMER, S.REJECTED, S.CANCELLED, S.EXPIRED}
     ),
-    S.PENDING_APPROVAL: frozenset({S.APPROVED, S.REJECTED, S.CANCELLED, S.EXPIRED}),
+    # Staff may ask the customer for another bill instead of deciding.
+    S.PENDING_APPROVAL: frozenset(
+        {S.APPROVED, S.REJECTED, S.AWAITING_CUSTOMER, S.CANCELLED, S.EXPIRED}
+    ),
     S.APPROVED: frozenset({S.APPLIED, S.FAILED}),
     S.FAILED: frozenset({S.APPROVED, S.CANCELLED}),  # staff retry, or give up
     S.APPLIED: frozenset(),

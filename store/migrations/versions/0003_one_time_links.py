@@ -1,7 +1,7 @@
 """one-time links: bill upload pages and credentials shown once
 
-Revision ID: 0002_one_time_links
-Revises: 0001
+Revision ID: 0003_one_time_links
+Revises: 0002_requests_flow
 Create Date: 2026-12-01 18:10:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 import store.types
 
 
-revision: str = '0002_one_time_links'
-down_revision: str | None = '0001'
+revision: str = '0003_one_time_links'
+down_revision: str | None = '0002_requests_flow'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,140 @@
+"""Block Kit of the staff approval card: plain functions from typed data to blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.mrkdwn import clip, escape
+from handlers.request_facts import RequestFacts
+
+Block = dict[str, Any]
+
+APPROVE = "approval_approve"
+REJECT = "approval_reject"
+ANOTHER_BILL = "approval_another_bill"
+RETRY = "approval_retry"
+REJECT_REASON_VIEW = "approval_reject_reason"
+REASON_BLOCK, REASON_INPUT = "reason", "reason_input"
+
+
+@dataclass(frozen=True)
+class BillCheck:
+    icon: str  # ✅ ⚠️ ❌
+    text: str
+
+
+@dataclass(frozen=True)
+class BillFacts:
+    verdict: str
+    checks: list[BillCheck]
+    bill_date: str | None
+    issuer: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the card says once a decision is taken; `retry` puts the Retry button back."""
+
+    line: str
+    retry: bool = False
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, 3000)}}
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> Block:
+    button: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": label},
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def card_text(facts: RequestFacts) -> str:
+    return f"{facts.customer_name}: {facts.summary()}"
+
+
+def card_blocks(
+    facts: RequestFacts, ref: str, bill: BillFacts | None, outcome: Outcome | None
+) -> list[Block]:
+    fields = [
+        f"*Customer*\n{escape(facts.customer_name)}",
+        f"*Requested by*\n<@{facts.requested_by}>",
+    ]
+    if facts.account:
+        fields.append(f"*SIP account*\n{escape(facts.account)}")
+    fields += [f"*Old*\n{escape(facts.old_value)}", f"*New*\n{escape(facts.new_value)}"]
+    blocks: list[Block] = [
+        {
+            "type": "header",
+            "text": {"type": "plain_text", "text": f"Request #{facts.id} · {facts.title}"},
+        },
+        {
+            "type": "section",
+            "fields": [{"type": "mrkdwn", "text": clip(f, 2000)} for f in fields],
+        },
+    ]
+    cost = facts.details.get("cost_text")
+    if cost:
+        blocks.append(_section(f"*Cost accepted by the customer*: {escape(str(cost))}"))
+    if bill is not None:
+        checks = "\n".join(f"{c.icon} {escape(c.text)}" for c in bill.checks)
+        blocks.append(_section(f"*Bill checks* (verdict: {bill.verdict})\n{checks}"))
+        blocks.append(
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"Bill date: {bill.bill_date or 'not found'} · "
+                        f"Issuer: {escape(bill.issuer or 'not recognised')}",
+                    }
+                ],
+            }
+        )
+    if outcome is None:
+        buttons = [
+            _button("Approve", APPROVE, ref, "primary"),
+            _button("Reject", REJECT, ref, "danger"),
+        ]
+        if facts.has_bill:
+            buttons.append(_button("Ask for another bill", ANOTHER_BILL, ref))
+        blocks.append({"type": "actions", "block_id": "decision", "elements": buttons})
+        return blocks
+    blocks.append(_section(outcome.line))
+    if outcome.retry:
+        blocks.append(
+            {"type": "actions", "block_id": "retry", "elements": [_button("Retry", RETRY, ref)]}
+        )
+    return blocks
+
+
+def reject_modal(ref: str, facts: RequestFacts) -> Block:
+    return {
+        "type": "modal",
+        "callback_id": REJECT_REASON_VIEW,
+        "private_metadata": ref,
+        "title": {"type": "plain_text", "text": f"Reject request #{facts.id}"[:24]},
+        "submit": {"type": "plain_text", "text": "Reject"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _section(escape(facts.summary())),
+            {
+                "type": "input",
+                "block_id": REASON_BLOCK,
+                "label": {"type": "plain_text", "text": "Reason (the customer sees it)"},
+                "element": {
+                    "type": "plain_text_input",
+                    "action_id": REASON_INPUT,
+                    "multiline": True,
+                    "max_length": 500,
+                },
+            },
+        ],
+    }

@@ -1,0 +1,73 @@
+"""A bill reaches a request: the one way in for every entry point (a Slack thread, a web page)."""
+
+from __future__ import annotations
+
+from handlers.customer_thread import tell_customer
+from handlers.job_runtime import job_queue
+from handlers.mrkdwn import escape
+from handlers.notify import Notifier
+from handlers.services import Services
+from store.errors import UserFacingError
+from store.evidence import add_bill
+from store.models import Request, RequestState
+from store.requests import transition
+
+CHECK_JOB = "handlers.caller_id.jobs.check_bill"
+S = RequestState
+
+
+def receive_bill(
+    services: Services,
+    notifier: Notifier,
+    request_id: int,
+    *,
+    filename: str,
+    mimetype: str | None,
+    content: bytes,
+    source: str,
+) -> int:
+    """Store the bill, queue its check, tell the thread; returns the evidence id.
+
+    `source` names where it came from ("slack:F0123", "web:<upload id>"): the same source twice
+    is one bill (Slack re-sends), so nothing is checked or said twice.
+    """
+    with services.db.session() as session:
+        request = session.get(Request, request_id)
+        if request is None or request.details.get("path") != "bill":
+            raise UserFacingError(f"Request #{request_id} does not take a bill.")
+        evidence, new = add_bill(
+            session,
+            request_id,
+            source=source,
+            filename=filename,
+            mimetype=mimetype,
+            content=content,
+        )
+        if not new:
+            return evidence.id
+        if request.state is not S.AWAITING_CUSTOMER:
+            raise UserFacingError(_not_waiting(request_id, request.state))
+        transition(
+            session,
+            request_id,
+            S.CHECKING_EVIDENCE,
+            actor="system:sipdesk",
+            action="bill_received",
+            note=f"{filename} ({len(content)} bytes, {source})",
+            expected=S.AWAITING_CUSTOMER,
+        )
+        evidence_id = evidence.id
+    job_queue(services).enqueue(CHECK_JOB, request_id, job_id=f"check-{request_id}")
+    tell_customer(
+        services,
+        notifier,
+        request_id,
+        f":page_facing_up: Got *{escape(filename)}*; checking the bill now.",
+    )
+    return evidence_id
+
+
+def _not_waiting(request_id: int, state: RequestState) -> str:
+    if state is S.CHECKING_EVIDENCE:
+        return f"Request #{request_id} is still checking the bill you sent; one moment."
+    return f"Request #{request_id} is not waiting for a bill any more."

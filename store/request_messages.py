@@ -1,0 +1,30 @@
+"""Where a request is talked about in Slack: its customer thread and its staff card.
+
+Remembering a message is not a step of the request, so it changes no state and no version.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from store.models import Request
+
+
+def remember_customer_thread(session: Session, request_id: int, ts: str) -> None:
+    """The first thread root wins: a request is talked about in one thread."""
+    session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.customer_message_ts.is_(None))
+        .values(customer_message_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def remember_staff_card(session: Session, request_id: int, ts: str) -> None:
+    session.execute(
+        update(Request)
+        .where(Request.id == request_id)
+        .values(staff_message_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
