@@ -14,12 +14,22 @@ from waitress.server import create_server
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
 HealthCheck = Callable[[], dict[str, str]]
+Wsgi = Callable[[Environ, StartResponse], Iterable[bytes]]
+# The largest body we take: a bill through the upload page (10 MB) with its form around it.
+# Waitress refuses a larger Content-Length before reading any of the body.
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+PAGES_PREFIX = "/links/"
 
 
-def make_wsgi(app: App, health: HealthCheck) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
+def make_wsgi(
+    app: App, health: HealthCheck, pages: Wsgi | None = None
+) -> Callable[[Environ, StartResponse], Iterable[bytes]]:
     slack = SlackRequestHandler(app, path="/slack/events")
 
     def wsgi(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        # The one-time pages (bot/pages) answer their own paths; everything else is Slack's.
+        if pages is not None and str(environ.get("PATH_INFO", "")).startswith(PAGES_PREFIX):
+            return pages(environ, start_response)
         if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") == "GET":
             checks = health()
             healthy = all(v == "ok" for v in checks.values())
@@ -43,8 +53,15 @@ class HttpServer:
         host: str,
         port: int,
         threads: int = 8,
+        max_request_body_size: int = MAX_REQUEST_BYTES,
     ) -> None:
-        self._server: Any = create_server(wsgi, host=host, port=port, threads=threads)
+        self._server: Any = create_server(
+            wsgi,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=max_request_body_size,
+        )
         self._thread: threading.Thread | None = None
 
     @property

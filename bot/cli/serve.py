@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.cli.common import explained, settings_or_exit
+from bot.pages.serve import pages_app, serve_pages
 from bot.runtime import start_runtime
 from bot.socket_mode import socket_mode_handler
 from bot.web import HttpServer, make_wsgi
@@ -24,18 +25,24 @@ def run() -> None:
             with explained():
                 handler = socket_mode_handler(runtime)
             click.echo(f"sipdesk: Socket Mode, linking through {settings.slack_api_url}")
+            pages = serve_pages(runtime)
+            click.echo(f"sipdesk: one-time pages on {pages.url}/links/")
             try:
                 handler.start()  # type: ignore[no-untyped-call]  # blocks until interrupted
             finally:
                 handler.close()  # type: ignore[no-untyped-call]  # its worker threads too
+                pages.stop()
             return
         server = HttpServer(
-            make_wsgi(runtime.app, runtime.health),
+            make_wsgi(runtime.app, runtime.health, pages_app(runtime)),
             settings.host,
             settings.port,
             threads=settings.http_threads,
         )
-        click.echo(f"sipdesk: listening on {server.url}/slack/events, health at /healthz")
+        click.echo(
+            f"sipdesk: listening on {server.url}/slack/events, health at /healthz, "
+            f"one-time pages at {settings.effective_public_url}/links/"
+        )
         if runtime.sandbox is not None:
             click.echo(
                 f"sipdesk: no Slack credentials set; using the local Slack sandbox at "

@@ -1,0 +1,47 @@
+"""sipdesk in HTTP mode with its pages beside /slack/events, as `sipdesk run` serves them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pages_world import PagesBot, free_port, seed_globex
+
+from bot.pages.serve import pages_app
+from bot.runtime import start_runtime
+from bot.settings import load_settings
+from bot.web import HttpServer, make_wsgi
+from slack_sandbox import SlackSandbox
+from store.db import Database
+
+
+@pytest.fixture
+def pages_bot(
+    pg_database: Database, redis_url: str, redis_prefix: str, tmp_path: Path
+) -> Iterator[PagesBot]:
+    sandbox = SlackSandbox().start()
+    world = sandbox.seed_demo_world()
+    port = free_port()
+    settings = load_settings(
+        _env_file=None,
+        SIPDESK_HOME=tmp_path,
+        DATABASE_URL=pg_database.url,
+        REDIS_URL=redis_url,
+        SIPDESK_REDIS_PREFIX=redis_prefix,
+        SIPDESK_START_REDIS=False,
+        SIPDESK_STAFF_CHANNEL=world.staff_channel,
+        SIPDESK_STAFF_USERGROUP=world.staff_group,
+        HOST="127.0.0.1",
+        PORT=port,
+    )
+    runtime = start_runtime(settings, sandbox=sandbox)
+    seed_globex(runtime, world)
+    wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
+    server = HttpServer(wsgi, "127.0.0.1", port).start()
+    try:
+        yield PagesBot(sandbox, world, runtime, server)
+    finally:
+        server.stop()
+        runtime.close()
+        sandbox.stop()
