@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
 import socket
+import sys
 from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from types import ModuleType
+
+from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from bot.web import HttpServer
@@ -13,10 +21,13 @@ from store.models import (
     ChannelLink,
     ChannelRole,
     Customer,
+    Evidence,
     PhoneNumber,
+    Request,
     RequestKind,
     SipAccount,
 )
+from store.types import utcnow
 
 GLOBEX_NUMBER = "+35312345678"
 NEW_NUMBER = "+35312345699"  # not on the account: needs a bill
@@ -84,3 +95,51 @@ def bill_request(bot: PagesBot) -> int:
         )
         request.customer_message_ts = root["ts"]
         return request.id
+
+
+def _billmaker() -> ModuleType:
+    # The bills of the ocr_checks tests, made to order (tests/ocr_checks/billmaker.py).
+    path = Path(__file__).parent.parent / "ocr_checks" / "billmaker.py"
+    spec = importlib.util.spec_from_file_location("billmaker", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("billmaker", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def globex_bill() -> bytes:
+    """A recent eir bill in Globex's legal name that bills NEW_NUMBER as a line."""
+    today = utcnow().date()
+    issued = today - timedelta(days=10)
+    start, end = issued - timedelta(days=40), issued - timedelta(days=11)
+    bill: bytes = _billmaker().make_bill(
+        holder="Globex Dental Care Limited",
+        line_number="(01) 234 5699",
+        issue_date=f"{issued:%d/%m/%Y}",
+        period=(f"{start:%d/%m/%Y}", f"{end:%d/%m/%Y}"),
+    )
+    return bill
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert found, "the page carries its anti-forgery token"
+    return found[1]
+
+
+def evidence_count(bot: PagesBot) -> int:
+    with bot.runtime.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(Evidence)) or 0)
+
+
+def thread_replies(bot: PagesBot, request_id: int) -> list[str]:
+    with bot.runtime.db.session() as session:
+        request = session.get(Request, request_id)
+        assert request is not None
+        root = request.customer_message_ts
+    return [
+        m["text"]
+        for m in bot.sandbox.messages(bot.world.globex_channel)
+        if m.get("thread_ts") == root
+    ]
