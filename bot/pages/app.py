@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 PREFIX = "/links/"
-_ROUTE = re.compile(r"/links/(upload|credentials)/([^/]{0,100})")
+_ROUTE = re.compile(r"/links/(upload|credentials)/(.{0,200})", re.DOTALL)
 _STATIC = {"pages.css": "text/css; charset=utf-8", "pages.js": "text/javascript; charset=utf-8"}
 # The form's own fields around the file: a few KiB of headers and the anti-forgery token.
 _FORM_OVERHEAD = 64 * 1024

@@ -1,0 +1,173 @@
+"""The pages in a real browser (headless Chromium): Carol uploads her bill through the page and
+the request's thread hears of it; every refusal is a sentence on the page; new credentials are
+shown once and never again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from browser import headless_chromium, wait_for
+from pages_world import (
+    PagesBot,
+    bill_request,
+    evidence_count,
+    globex_bill,
+    thread_replies,
+)
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+
+from handlers.links import issue_credentials_link, issue_upload_link
+from store import links
+from store.links import Credentials
+from store.models import LinkKind
+from store.types import utcnow
+
+# Set to a folder (e.g. docs) to keep the screenshots the README shows.
+SCREENSHOTS = os.environ.get("SIPDESK_SCREENSHOTS")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[WebDriver]:
+    driver = headless_chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _screenshot(driver: WebDriver, tmp_path: Path, name: str) -> None:
+    shot = tmp_path / name
+    driver.find_element(By.TAG_NAME, "body").screenshot(str(shot))
+    assert shot.stat().st_size > 0
+    if SCREENSHOTS:
+        shutil.copy(shot, Path(SCREENSHOTS) / name)
+
+
+def _outcome(driver: WebDriver) -> str:
+    return wait_for(driver, lambda d: d.find_element(By.ID, "outcome").text)
+
+
+def _choose(driver: WebDriver, path: Path) -> None:
+    driver.find_element(By.ID, "bill").send_keys(str(path))
+
+
+def test_carol_uploads_her_bill_through_the_page_and_the_thread_hears(
+    pages_bot: PagesBot, browser: WebDriver, tmp_path: Path
+):
+    request_id = bill_request(pages_bot)
+    url = issue_upload_link(pages_bot.runtime.services, request_id)
+    bill = tmp_path / "globex-bill-november.pdf"
+    bill.write_bytes(globex_bill())
+
+    browser.get(url)
+    assert browser.find_element(By.TAG_NAME, "h1").text == (
+        f"Upload a phone bill for request #{request_id}"
+    )
+    facts = browser.find_element(By.CSS_SELECTOR, "dl.facts").text
+    assert "Globex Dental" in facts and "Reception desk" in facts and "+353 1 234 5699" in facts
+    assert "What a good bill shows" in browser.page_source
+    label = browser.find_element(By.CSS_SELECTOR, "label[for=bill]")  # the picker is labelled
+    assert "PDF, JPEG or PNG" in label.text
+    _choose(browser, bill)
+    assert "globex-bill-november.pdf" in browser.find_element(By.ID, "chosen").text
+    _screenshot(browser, tmp_path, "upload-page.png")
+
+    browser.find_element(By.ID, "send").click()
+    assert "We have globex-bill-november.pdf" in _outcome(browser)
+    assert browser.find_element(By.ID, "progress").get_attribute("value") == "100"
+    assert evidence_count(pages_bot) == 1
+    heard = pages_bot.sandbox.eventually(
+        lambda: [t for t in thread_replies(pages_bot, request_id) if "globex-bill" in t]
+    )
+    assert heard and "checking the bill" in heard[0]
+
+    browser.get(url)  # the second use of the link
+    assert "already used to upload a bill on" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_a_dropped_file_of_the_wrong_type_or_size_gets_its_sentence_and_is_not_sent(
+    pages_bot: PagesBot, browser: WebDriver, tmp_path: Path
+):
+    request_id = bill_request(pages_bot)
+    browser.get(issue_upload_link(pages_bot.runtime.services, request_id))
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a bill")
+    _choose(browser, notes)
+    browser.find_element(By.ID, "send").click()
+    assert "Only a PDF, JPEG or PNG can be uploaded" in _outcome(browser)
+
+    # Dropped onto the box: an 11 MB "PDF", refused by the page before a byte is sent.
+    browser.execute_script(
+        """
+        const big = new File([new Uint8Array(11 * 1024 * 1024)], "huge-bill.pdf",
+                             {type: "application/pdf"});
+        const data = new DataTransfer();
+        data.items.add(big);
+        document.getElementById("drop").dispatchEvent(
+            new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+        """
+    )
+    assert "huge-bill.pdf" in browser.find_element(By.ID, "chosen").text
+    browser.find_element(By.ID, "send").click()
+    assert "the limit is 10.0 MB" in _outcome(browser)
+    assert evidence_count(pages_bot) == 0
+
+
+def test_the_server_refuses_what_slips_past_the_page_and_says_so_on_it(
+    pages_bot: PagesBot, browser: WebDriver, tmp_path: Path
+):
+    request_id = bill_request(pages_bot)
+    browser.get(issue_upload_link(pages_bot.runtime.services, request_id))
+    fake = tmp_path / "bill.pdf"  # the right name, but not a PDF inside
+    fake.write_bytes(b"<html><script>alert(1)</script></html>")
+    _choose(browser, fake)
+    browser.find_element(By.ID, "send").click()
+    assert "this file is none of these" in _outcome(browser)
+    assert evidence_count(pages_bot) == 0
+
+
+def test_an_expired_link_says_so(pages_bot: PagesBot, browser: WebDriver):
+    request_id = bill_request(pages_bot)
+    with pages_bot.runtime.db.session() as session:
+        token = links.issue(
+            session, request_id, LinkKind.UPLOAD, now=utcnow() - timedelta(hours=25)
+        )
+    browser.get(f"{pages_bot.url}/links/upload/{token}")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Link expired"
+    assert "This upload link has expired" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_new_credentials_are_shown_once_with_a_copy_button_and_never_again(
+    pages_bot: PagesBot, browser: WebDriver, tmp_path: Path
+):
+    request_id = bill_request(pages_bot)
+    password = "Tq8vN2xK5mR7wZ3pL9sA"
+    url = issue_credentials_link(
+        pages_bot.runtime.services,
+        request_id,
+        Credentials(domain="sip.example.net", username="n8w2k5q7zd", password=password),
+    )
+    browser.get(url)
+    assert password not in browser.page_source
+    browser.find_element(By.ID, "reveal").click()
+    shown = wait_for(browser, lambda d: d.find_element(By.ID, "v-password"))
+    assert shown.text == password
+    assert browser.find_element(By.ID, "v-user").text == "n8w2k5q7zd"
+    assert browser.find_element(By.ID, "v-domain").text == "sip.example.net"
+    assert "What to enter in the phone" in browser.page_source
+    browser.find_element(By.ID, "copy-password").click()
+    assert wait_for(browser, lambda d: d.find_element(By.ID, "copied").text)
+    _screenshot(browser, tmp_path, "credentials-page.png")
+
+    browser.get(url)  # a second visit, or anyone who finds the link later
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "already viewed on" in main and password not in browser.page_source
+    browser.back()
+    browser.refresh()  # re-posting the reveal form shows nothing either
+    assert password not in browser.page_source
