@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
@@ -21,6 +22,7 @@ from store.dedupe import EventDeduplicator, slack_delivery
 from store.errors import UserFacingError
 
 log = logging.getLogger(__name__)
+LISTENER_THREADS = 64
 
 
 def web_client(token: str, api_url: str) -> WebClient:
@@ -49,6 +51,9 @@ def build_app(
         token_verification_enabled=False,
         request_verification_enabled=signing_secret is not None,
         raise_error_for_unhandled_request=False,
+        # Listeners wait on the per-channel pace after their ack; a crowd of clicks must still
+        # find a free thread to ack in (Bolt's default is 10).
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
     app.use(_drop_duplicate_deliveries(EventDeduplicator(services.redis, services.redis_prefix)))
     app.error(_tell_the_user)

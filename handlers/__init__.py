@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from handlers import help, home, links
+from handlers import approvals, caller_id, help, home, links, mentions
 from handlers.registry import Registry
 from handlers.services import Services
 
-USE_CASES = (help, home, links)
+# help first: /callerid's own fallback hands help words on to it. mentions last: it routes
+# to what the others registered.
+USE_CASES = (help, home, caller_id, approvals, links, mentions)
 
 
 def register_all(registry: Registry, services: Services) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.notify import Blocks, Notifier
+from handlers.notify import Block, Notifier
 from handlers.services import Services
 from store.models import Request
 from store.request_messages import remember_customer_thread
@@ -13,7 +13,7 @@ def tell_customer(
     notifier: Notifier,
     request_id: int,
     text: str,
-    blocks: Blocks | None = None,
+    blocks: list[Block] | None = None,
 ) -> str:
     """Reply in the request's thread (starting it when there is none yet); returns the ts."""
     with services.db.session() as session:
@@ -25,3 +25,13 @@ def tell_customer(
         with services.db.session() as session:
             remember_customer_thread(session, request_id, ts)
     return ts
+
+
+def start_thread(
+    services: Services, notifier: Notifier, request_id: int, thread_ts: str | None, text: str
+) -> str:
+    """The request's first message: in the mention's thread, or a new message that roots one."""
+    if thread_ts is not None:
+        with services.db.session() as session:
+            remember_customer_thread(session, request_id, thread_ts)
+    return tell_customer(services, notifier, request_id, text)

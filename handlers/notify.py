@@ -19,7 +19,6 @@ from store.rate_limit import ChannelRateLimiter
 log = logging.getLogger(__name__)
 
 Block = dict[str, Any]
-Blocks = list[Block]  # the name the requests flow (issue-9) imports
 _DEFAULT_RETRY_AFTER = 1.0
 
 

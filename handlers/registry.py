@@ -28,6 +28,9 @@ class Registry:
 
     subcommands: dict[str, dict[str, Listener]] = field(default_factory=dict)
     fallbacks: dict[str, Listener] = field(default_factory=dict)
+    # Listeners that may recognise a mention's plain words ("change caller id of X to Y"):
+    # each takes (text, channel_id) and answers a handler of the mention, or None.
+    phrasings: list[Listener] = field(default_factory=list)
 
     def subcommand(
         self,
@@ -84,10 +87,22 @@ class Registry:
 
         self.app.command(name)(route)
 
-    def event(self, name: str, listener: Listener, *, scopes: tuple[str, ...] = ()) -> None:
+    def event(
+        self,
+        name: str,
+        listener: Listener,
+        *,
+        scopes: tuple[str, ...] = (),
+        subscriptions: tuple[str, ...] = (),
+    ) -> None:
+        """`subscriptions` are the manifest's names when they differ from the event's
+        (`message` arrives through `message.channels` and `message.groups`)."""
         self.app.event(name)(listener)
-        self.events.add(name)
+        self.events.update(subscriptions or (name,))
         self.scopes.update(scopes)
+
+    def phrasing(self, recognise: Listener) -> None:
+        self.phrasings.append(recognise)
 
     def action(
         self,

@@ -62,7 +62,7 @@ def pstn_value(number: str | None) -> str:
 def voip_value(name: str | None, number: str | None) -> str:
     if not name and not number:
         return "not set"
-    return " ".join(part for part in (name or "", f"<{number}>" if number else "") if part)
+    return " ".join(part for part in (name or "", f"({number})" if number else "") if part)
 
 
 def load_facts(session: Session, request_id: int) -> RequestFacts:

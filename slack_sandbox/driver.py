@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from slack_sandbox import payloads
+from slack_sandbox import payloads, threads
 from slack_sandbox.sandbox import CustomerUpload, SlackSandbox
 
 STALE_AFTER_SECONDS = 5 * 60
@@ -173,6 +173,43 @@ class SlackDriver:
     ) -> CustomerUpload:
         """A person shares a file; Slack sends the bot its `message` and `file_shared` events."""
         upload = self.sandbox.upload_file(user, channel, name, content, mimetype, comment=comment)
+        self.event(upload.message_event)
+        self.event(upload.file_shared_event)
+        return upload
+
+    def mention(
+        self,
+        user: str,
+        channel: str,
+        text: str,
+        *,
+        thread_ts: str | None = None,
+        event_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A person writes `@sipdesk text`; Slack sends `message` then `app_mention`.
+
+        Returns the `app_mention` event (its `ts` roots the bot's thread).
+        """
+        message, mention = threads.mention_bot(
+            self.sandbox, user, channel, text, thread_ts=thread_ts
+        )
+        self.event(message)
+        self.event(mention, event_id=event_id)
+        return mention
+
+    def share_file_in_thread(
+        self,
+        user: str,
+        channel: str,
+        thread_ts: str,
+        name: str,
+        content: bytes,
+        mimetype: str | None = None,
+    ) -> CustomerUpload:
+        """A person shares a file as a reply in a thread; Slack sends both events about it."""
+        upload = threads.upload_in_thread(
+            self.sandbox, user, channel, thread_ts, name, content, mimetype
+        )
         self.event(upload.message_event)
         self.event(upload.file_shared_event)
         return upload

@@ -1,21 +1,11 @@
-"""Who a channel belongs to and what they own: the look-ups every request starts with."""
+"""What a customer owns, by the names people type: SIP accounts, plans."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.models import ChannelLink, ChannelRole, Customer, Plan, SipAccount
-
-
-def customer_of_channel(session: Session, channel_id: str) -> Customer | None:
-    """The customer linked to a shared channel; None for the staff channel or an unlinked one."""
-    link = session.scalar(
-        select(ChannelLink).where(
-            ChannelLink.channel_id == channel_id, ChannelLink.role == ChannelRole.CUSTOMER
-        )
-    )
-    return link.customer if link is not None else None
+from store.models import Plan, SipAccount
 
 
 def sip_account_named(session: Session, customer_id: int, name: str) -> SipAccount | None:

@@ -5,7 +5,7 @@ Remembering a message is not a step of the request, so it changes no state and n
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store.models import Request
@@ -27,4 +27,14 @@ def remember_staff_card(session: Session, request_id: int, ts: str) -> None:
         .where(Request.id == request_id)
         .values(staff_message_ts=ts)
         .execution_options(synchronize_session=False)
+    )
+
+
+def request_of_thread(session: Session, channel_id: str, thread_ts: str) -> Request | None:
+    """The request a customer thread is about, if it is one."""
+    return session.scalar(
+        select(Request)
+        .where(Request.channel_id == channel_id, Request.customer_message_ts == thread_ts)
+        .order_by(Request.id.desc())
+        .limit(1)
     )

@@ -18,8 +18,9 @@ def _register() -> None:
     from bot.cli.check_bill import check_bill
     from bot.cli.demo import demo
     from bot.cli.serve import run
+    from bot.cli.worker import worker
 
-    for command in (run, demo, migrate, import_accounts, link_channel, check_bill):
+    for command in (run, worker, demo, migrate, import_accounts, link_channel, check_bill):
         main.add_command(command)
 
 

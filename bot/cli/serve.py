@@ -9,6 +9,7 @@ from bot.pages.serve import pages_app, serve_pages
 from bot.runtime import start_runtime
 from bot.socket_mode import socket_mode_handler
 from bot.web import HttpServer, make_wsgi
+from bot.worker import JobWorker
 
 
 @click.command()
@@ -20,6 +21,8 @@ def run() -> None:
     settings = settings_or_exit()
     with explained():
         runtime = start_runtime(settings)
+    # On the embedded defaults (no DATABASE_URL) one process is the whole product, jobs included.
+    jobs = JobWorker(runtime).start() if settings.database_url is None else None
     try:
         if settings.socket_mode:
             with explained():
@@ -50,4 +53,6 @@ def run() -> None:
             )
         server.serve_forever()
     finally:
+        if jobs is not None:
+            jobs.stop()
         runtime.close()

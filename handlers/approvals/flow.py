@@ -19,6 +19,7 @@ from handlers.notify import Notifier
 from handlers.refs import RequestRef
 from handlers.request_facts import RequestFacts, load_facts
 from handlers.services import Services
+from handlers.sweeper import APPLY_JOB
 from store import audit
 from store.dedupe import EventDeduplicator
 from store.errors import UserFacingError
@@ -29,7 +30,7 @@ from store.requests import transition
 
 S = RequestState
 log = logging.getLogger(__name__)
-APPLY_JOB = "handlers.approvals.jobs.apply_request"
+
 SYSTEM = "system:sipdesk"
 
 
@@ -100,7 +101,7 @@ def refresh_card(services: Services, notifier: Notifier, request_id: int) -> Non
 
 
 def approve(services: Services, notifier: Notifier, ref: RequestRef, actor: str) -> None:
-    _refuse_own_request(services, ref, actor, "approve")
+    refuse_own_request(services, ref, actor, "approve")
     with services.db.session() as session:
         transition(
             session,
@@ -108,6 +109,7 @@ def approve(services: Services, notifier: Notifier, ref: RequestRef, actor: str)
             S.APPROVED,
             actor=actor,
             expected=S.PENDING_APPROVAL,
+            version=ref.version,
             decided_by=actor,
         )
     job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
@@ -123,7 +125,7 @@ def approve(services: Services, notifier: Notifier, ref: RequestRef, actor: str)
 def reject(
     services: Services, notifier: Notifier, ref: RequestRef, actor: str, reason: str
 ) -> None:
-    _refuse_own_request(services, ref, actor, "reject")
+    refuse_own_request(services, ref, actor, "reject")
     with services.db.session() as session:
         transition(
             session,
@@ -132,6 +134,7 @@ def reject(
             actor=actor,
             note=reason,
             expected=S.PENDING_APPROVAL,
+            version=ref.version,
             decided_by=actor,
             decision_note=reason,
         )
@@ -144,7 +147,7 @@ def reject(
 def ask_for_another_bill(
     services: Services, notifier: Notifier, ref: RequestRef, actor: str
 ) -> None:
-    _refuse_own_request(services, ref, actor, "ask for another bill on")
+    refuse_own_request(services, ref, actor, "ask for another bill on")
     with services.db.session() as session:
         transition(
             session,
@@ -153,6 +156,7 @@ def ask_for_another_bill(
             actor=actor,
             action="another_bill_asked",
             expected=S.PENDING_APPROVAL,
+            version=ref.version,
         )
     refresh_card(services, notifier, ref.id)
     tell_customer(
@@ -173,7 +177,7 @@ def retry(services: Services, notifier: Notifier, ref: RequestRef, actor: str) -
     tell_customer(services, notifier, ref.id, ":repeat: Our support team is trying again.")
 
 
-def _refuse_own_request(services: Services, ref: RequestRef, actor: str, verb: str) -> None:
+def refuse_own_request(services: Services, ref: RequestRef, actor: str, verb: str) -> None:
     with services.db.session() as session:
         request = session.get(Request, ref.id)
         if request is None:

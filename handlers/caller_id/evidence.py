@@ -7,12 +7,12 @@ from handlers.job_runtime import job_queue
 from handlers.mrkdwn import escape
 from handlers.notify import Notifier
 from handlers.services import Services
+from handlers.sweeper import CHECK_JOB
 from store.errors import UserFacingError
 from store.evidence import add_bill
 from store.models import Request, RequestState
 from store.requests import transition
 
-CHECK_JOB = "handlers.caller_id.jobs.check_bill"
 S = RequestState
 
 

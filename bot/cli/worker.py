@@ -1,0 +1,29 @@
+"""`sipdesk worker`: run the job queue (bill checks, applying decisions) in this process."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.common import explained, settings_or_exit
+from bot.runtime import start_runtime
+from bot.worker import JobWorker
+
+
+@click.command()
+def worker() -> None:
+    """Run jobs from the Redis queue until interrupted; lost jobs are found and queued again.
+
+    Run as many as the queue needs; with the embedded defaults `sipdesk run` runs one itself.
+    """
+    settings = settings_or_exit()
+    with explained():
+        runtime = start_runtime(settings)
+    jobs = JobWorker(runtime)
+    click.echo("sipdesk: worker running jobs; Ctrl-C to stop")
+    try:
+        jobs.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        jobs.stop()
+        runtime.close()

@@ -1,0 +1,83 @@
+"""The job worker: RQ jobs run with the process's services, and the sweeper finds lost ones.
+
+`sipdesk worker` runs it in the foreground for a scaled-out deployment; `sipdesk run` on the
+embedded defaults runs it in a thread beside the web server, so one command is the whole product.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from rq import SimpleWorker
+from rq.timeouts import TimerDeathPenalty
+
+from bot.runtime import Runtime
+from handlers import job_runtime
+from handlers.notifiers import slack_notifier
+from handlers.sweeper import sweep
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 0.05
+SWEEP_SECONDS = 30.0
+
+
+class ThreadWorker(SimpleWorker):
+    """An RQ worker that may run outside the main thread: a timer, not SIGALRM, ends long jobs."""
+
+    death_penalty_class = TimerDeathPenalty
+
+    def _install_signal_handlers(self) -> None:
+        pass  # signals belong to the main thread; `stop` ends the loop instead
+
+
+class JobWorker:
+    """Runs queued jobs until stopped; sweeps at start and every `sweep_seconds`."""
+
+    def __init__(self, runtime: Runtime, *, sweep_seconds: float = SWEEP_SECONDS) -> None:
+        self._runtime = runtime
+        self._sweep_seconds = sweep_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        job_runtime.install(runtime.services, slack_notifier(runtime.services, runtime.app.client))
+
+    def run(self) -> None:
+        services = self._runtime.services
+        queue = job_runtime.job_queue(services)
+        next_sweep = 0.0
+        while not self._stop.is_set():
+            try:
+                if time.monotonic() >= next_sweep:
+                    requeued = sweep(services)
+                    if requeued:
+                        log.info("sweeper queued %d lost job(s) again", requeued)
+                    next_sweep = time.monotonic() + self._sweep_seconds
+                if queue.rq_queue.count:
+                    self._burst(queue.rq_queue)
+                    continue
+            except Exception:  # Redis or the database away: wait, then try again
+                log.warning("worker loop failed; retrying", exc_info=True)
+                self._stop.wait(1.0)
+            self._stop.wait(POLL_SECONDS)
+
+    def _burst(self, rq_queue: Any) -> None:
+        services = self._runtime.services
+        worker = ThreadWorker(
+            [rq_queue],
+            connection=services.redis,
+            name=f"{services.redis_prefix}{id(self)}-{time.time_ns()}".replace(":", "_"),
+        )
+        worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
+
+    def start(self) -> JobWorker:
+        self._thread = threading.Thread(target=self.run, name="sipdesk-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None

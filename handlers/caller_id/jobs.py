@@ -1,0 +1,87 @@
+"""The bill check job: read the newest bill of a request with ocr_checks, and say what it shows.
+
+`fail` goes back to the customer with the reasons and an invitation to send another bill;
+`pass` and `review` go to staff, with the highlight crop for the card.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from handlers.approvals.flow import send_to_staff
+from handlers.customer_thread import tell_customer
+from handlers.job_runtime import current
+from ocr_checks import BillError, Claim, Report, examine
+from ocr_checks.highlight import render_highlight
+from store.evidence import record_verdict, unjudged_bill
+from store.models import Evidence, Request, RequestState
+from store.requests import transition
+
+S = RequestState
+log = logging.getLogger(__name__)
+JOB_ACTOR = "system:bill-check"
+ANOTHER = "Please share another bill in this thread (PDF, or a clear photo of its first page)."
+
+
+def check_bill(request_id: int) -> str:
+    tools = current()
+    services, notifier = tools.services, tools.notifier
+    with services.db.session() as session:
+        request = session.get(Request, request_id)
+        if request is None or request.state is not S.CHECKING_EVIDENCE:
+            return "nothing to do"
+        evidence = unjudged_bill(session, request_id)
+        if evidence is None or evidence.content is None:
+            return "no bill"
+        evidence_id, content = evidence.id, evidence.content
+        claim = Claim(
+            number=str(request.details["number"]),
+            holder=request.customer.holder_name,
+            region=request.customer.country,
+        )
+    highlight: bytes | None = None
+    try:
+        report = examine(content, claim)
+        verdict, facts, reasons = report.verdict, report.to_dict(), list(report.reasons)
+        if verdict != "fail":
+            highlight = _highlight(content, report)
+    except BillError as unreadable:
+        log.info("bill of request #%s cannot be judged: %s", request_id, unreadable)
+        verdict, reasons = "fail", [unreadable.message]
+        facts = {"verdict": "fail", "error": unreadable.kind, "reasons": reasons}
+    with services.db.session() as session:
+        evidence = session.get(Evidence, evidence_id)
+        assert evidence is not None
+        record_verdict(evidence, verdict, facts, highlight)
+        if verdict == "fail":
+            transition(
+                session,
+                request_id,
+                S.AWAITING_CUSTOMER,
+                actor=JOB_ACTOR,
+                action="bill_failed",
+                note="; ".join(reasons),
+                expected=S.CHECKING_EVIDENCE,
+            )
+    if verdict == "fail":
+        why = "\n".join(f"• {r}" for r in reasons)
+        tell_customer(
+            services,
+            notifier,
+            request_id,
+            f":x: This bill does not prove the number is yours:\n{why}\n{ANOTHER}",
+        )
+        return "fail"
+    label = "checks out" if verdict == "pass" else "needs a closer look by our support team"
+    tell_customer(
+        services, notifier, request_id, f":mag: Bill checked: it {label}. Sending it to staff."
+    )
+    send_to_staff(services, notifier, request_id)
+    return verdict
+
+
+def _highlight(content: bytes, report: Report) -> bytes | None:
+    try:
+        return render_highlight(content, report)
+    except BillError:
+        return None

@@ -1,0 +1,67 @@
+"""A bill shared in a Slack thread: asked about with files.info, checked, then downloaded.
+
+In Slack Connect channels the event carries only `file_access: check_file_info`, so the file is
+always looked up; its type and size are checked before a byte is fetched, with the bot token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from slack_sdk import WebClient
+
+from store.errors import UserFacingError
+
+BILL_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+MAX_BYTES = 20 * 1024 * 1024
+DOWNLOAD_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class SharedFile:
+    file_id: str
+    name: str
+    mimetype: str
+    content: bytes
+
+
+def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
+    info: Any = client.files_info(file=file_id)
+    shown = info["file"]
+    name = str(shown.get("name") or file_id)
+    mimetype = str(shown.get("mimetype") or "")
+    if mimetype not in BILL_TYPES:
+        raise UserFacingError(
+            f"*{name}* is not a PDF, JPEG or PNG. Please share the bill as the PDF your provider "
+            "gave you, or a photo of it."
+        )
+    size = int(shown.get("size") or 0)
+    if size > MAX_BYTES:
+        raise UserFacingError(
+            f"*{name}* is {size // (1024 * 1024)} MB; a bill should be under "
+            f"{MAX_BYTES // (1024 * 1024)} MB. Please share only its first pages."
+        )
+    url = shown.get("url_private_download") or shown.get("url_private")
+    if not url or client.token is None:
+        raise UserFacingError(f"I could not download *{name}*; please share it again.")
+    content = _download(str(url), client.token, name)
+    return SharedFile(file_id, name, mimetype, content)
+
+
+def _download(url: str, token: str, name: str) -> bytes:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.stream("GET", url, headers=headers, timeout=DOWNLOAD_SECONDS) as answer:
+        kind = answer.headers.get("Content-Type", "")
+        # Slack answers a refused download with its sign-in page, status 200.
+        if answer.status_code != 200 or kind.startswith("text/html"):
+            raise UserFacingError(f"I could not download *{name}*; please share it again.")
+        chunks: list[bytes] = []
+        total = 0
+        for chunk in answer.iter_bytes():
+            total += len(chunk)
+            if total > MAX_BYTES:
+                raise UserFacingError(f"*{name}* is too large for a bill.")
+            chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,5 @@
+"""Use case: `@sipdesk …` reaches every command by mention, answered in the thread."""
+
+from handlers.mentions.listeners import register
+
+__all__ = ["register"]

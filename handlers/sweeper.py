@@ -1,0 +1,36 @@
+"""Lost jobs are found again: the database says what is due, the queue is told once more.
+
+A crash (a worker killed mid-job, a Redis restart) can lose a queued job, never a request: a
+request `approved` is due an apply, one `checking_evidence` a bill check. Enqueuing under the
+same job id is a no-op while that job waits or runs, and a job re-run finds the state moved on.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.job_runtime import job_queue
+from handlers.services import Services
+from store.models import Request, RequestState
+
+APPLY_JOB = "handlers.approvals.jobs.apply_request"
+CHECK_JOB = "handlers.caller_id.jobs.check_bill"
+DUE = {
+    RequestState.APPROVED: ("apply", APPLY_JOB),
+    RequestState.CHECKING_EVIDENCE: ("check", CHECK_JOB),
+}
+
+
+def sweep(services: Services) -> int:
+    """Queue the due work that has no job waiting or running; returns how many were queued."""
+    with services.db.session() as session:
+        rows = session.execute(
+            select(Request.id, Request.state).where(Request.state.in_(tuple(DUE)))
+        ).all()
+    queue = job_queue(services)
+    queue.rq_queue.started_job_registry.cleanup()  # jobs of dead workers stop counting as running
+    queued = 0
+    for request_id, state in rows:
+        prefix, func = DUE[state]
+        queued += int(queue.enqueue(func, request_id, job_id=f"{prefix}-{request_id}").created)
+    return queued

@@ -1,0 +1,96 @@
+"""A desk in business: the real app over HTTP, its worker, two customers and a staff group.
+
+Customers come from examples/accounts.yml (with its `plans:`), their channels are the sandbox's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from desk import Desk
+from sqlalchemy import select
+
+from bot.runtime import start_runtime
+from bot.settings import load_settings
+from bot.web import HttpServer, make_wsgi
+from bot.worker import JobWorker
+from slack_sandbox import DemoWorld, SlackDriver, SlackSandbox
+from store import account_import
+from store.db import Database
+from store.models import ChannelLink, ChannelRole
+
+REPO = Path(__file__).resolve().parents[2]
+# The bills are drawn by the ocr_checks tests' own maker; appended, so `ocr_checks` stays ours.
+sys.path.append(str(REPO / "tests" / "ocr_checks"))
+
+EXAMPLE_ACCOUNTS = REPO / "examples" / "accounts.yml"
+
+
+def load_customers(database: Database, world: DemoWorld) -> None:
+    data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text(encoding="utf-8"))
+    channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    for customer in data["customers"]:
+        customer["channels"] = [channels[customer["ref"]]]
+    with database.session() as session:
+        account_import.apply(session, account_import.parse(data))
+        staff = select(ChannelLink).where(ChannelLink.channel_id == world.staff_channel)
+        if session.scalar(staff) is None:
+            session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
+
+
+def open_desk(
+    database: Database, redis_url: str, redis_prefix: str, home: Path, **env: object
+) -> Desk:
+    sandbox = SlackSandbox().start()
+    world = sandbox.seed_demo_world()
+    settings = load_settings(
+        _env_file=None,
+        SIPDESK_HOME=home,
+        DATABASE_URL=database.url,
+        REDIS_URL=redis_url,
+        SIPDESK_REDIS_PREFIX=redis_prefix,
+        SIPDESK_START_REDIS=False,
+        SIPDESK_STAFF_CHANNEL=world.staff_channel,
+        SIPDESK_STAFF_USERGROUP=world.staff_group,
+        **env,
+    )
+    runtime = start_runtime(settings, sandbox=sandbox)
+    load_customers(runtime.db, world)
+    server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
+    slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
+    return Desk(sandbox, world, runtime, server, slack, JobWorker(runtime).start())
+
+
+@pytest.fixture
+def desk(
+    pg_database: Database, redis_url: str, redis_prefix: str, tmp_path: Path
+) -> Iterator[Desk]:
+    opened = open_desk(pg_database, redis_url, redis_prefix, tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+@pytest.fixture
+def sqlite_desk(redis_url: str, redis_prefix: str, tmp_path: Path) -> Iterator[Desk]:
+    from store.migrate import upgrade
+
+    database = Database(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    upgrade(database)
+    opened = open_desk(database, redis_url, redis_prefix, tmp_path)
+    try:
+        yield opened
+    finally:
+        opened.close()
+        database.dispose()
+
+
+def recent(days: int = 12) -> str:
+    """A bill date `days` ago, printed the Irish way."""
+    return (dt.date.today() - dt.timedelta(days=days)).strftime("%d/%m/%Y")
