@@ -11,6 +11,8 @@ import logging
 from handlers.approvals.flow import send_to_staff
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import current
+from handlers.links import issue_upload_link
+from handlers.links.blocks import with_upload_button
 from ocr_checks import BillError, Claim, Report, examine
 from ocr_checks.highlight import render_highlight
 from store.evidence import record_verdict, unjudged_bill
@@ -65,12 +67,10 @@ def check_bill(request_id: int) -> str:
             )
     if verdict == "fail":
         why = "\n".join(f"• {r}" for r in reasons)
-        tell_customer(
-            services,
-            notifier,
-            request_id,
-            f":x: This bill does not prove the number is yours:\n{why}\n{ANOTHER}",
-        )
+        text = f":x: This bill does not prove the number is yours:\n{why}\n{ANOTHER}"
+        url = issue_upload_link(services, request_id)  # the last link was used for this bill
+        blocks = with_upload_button(text, url, services.link_ttl)
+        tell_customer(services, notifier, request_id, text, blocks)
         return "fail"
     label = "checks out" if verdict == "pass" else "needs a closer look by our support team"
     tell_customer(

@@ -32,15 +32,34 @@ def upload_button(url: str) -> Block:
     }
 
 
-def credentials_link(url: str, username: str, domain: str, ttl: timedelta) -> list[Block]:
-    """What the requester sees instead of a password: where to read it, once."""
-    hours = max(1, round(ttl.total_seconds() / 3600))
-    text = (
-        f"Your new SIP account `{escape(username)}` on `{escape(domain)}` is ready. "
-        f"Its password is shown once, on a page only this link opens (valid {hours} h). "
-        "Open it when you are at the phone."
-    )
+def with_upload_button(text: str, url: str, ttl: timedelta) -> list[Block]:
+    """A request for a bill (mrkdwn `text`) with the upload page beside it."""
     return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {
+            "type": "context",
+            "elements": [
+                {
+                    "type": "mrkdwn",
+                    "text": f"Can't share files here? Use *{UPLOAD_BUTTON}*: a page for this "
+                    f"request only, that works once within {_hours(ttl)}.",
+                }
+            ],
+        },
+        upload_button(url),
+    ]
+
+
+def credentials_message(
+    url: str, label: str, username: str, domain: str, ttl: timedelta
+) -> tuple[str, list[Block]]:
+    """What the requester sees instead of a password: where to read it, once."""
+    text = (
+        f"Your new SIP account “{escape(label)}” is ready: username `{escape(username)}`, "
+        f"domain `{escape(domain)}`. Its password is shown once, on a page only your link "
+        f"opens (within {_hours(ttl)}): open it when you are at the phone."
+    )
+    blocks: list[Block] = [
         {"type": "section", "text": {"type": "mrkdwn", "text": text}},
         {
             "type": "actions",
@@ -56,3 +75,9 @@ def credentials_link(url: str, username: str, domain: str, ttl: timedelta) -> li
             ],
         },
     ]
+    return text, blocks
+
+
+def _hours(ttl: timedelta) -> str:
+    hours = max(1, round(ttl.total_seconds() / 3600))
+    return "1 hour" if hours == 1 else f"{hours} hours"
