@@ -6,13 +6,12 @@ from bot.pages.app import PagesApp
 from bot.runtime import Runtime
 from bot.web import HttpServer
 from handlers.caller_id.evidence import receive_bill
-from handlers.notify import SlackNotifier
-from store.rate_limit import ChannelRateLimiter
+from handlers.notifiers import slack_notifier
 
 
 def pages_app(runtime: Runtime) -> PagesApp:
-    limiter = ChannelRateLimiter(runtime.redis, runtime.services.redis_prefix)
-    return PagesApp(runtime.services, SlackNotifier(runtime.app.client, limiter), receive_bill)
+    notifier = slack_notifier(runtime.services, runtime.app.client)
+    return PagesApp(runtime.services, notifier, receive_bill)
 
 
 def serve_pages(runtime: Runtime) -> HttpServer:

@@ -12,7 +12,8 @@ from bot.pages.serve import pages_app
 from bot.runtime import start_runtime
 from bot.settings import load_settings
 from bot.web import HttpServer, make_wsgi
-from slack_sandbox import SlackSandbox
+from bot.worker import JobWorker
+from slack_sandbox import SlackDriver, SlackSandbox
 from store.db import Database
 
 
@@ -39,9 +40,13 @@ def pages_bot(
     seed_globex(runtime, world)
     wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
     server = HttpServer(wsgi, "127.0.0.1", port).start()
+    slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
+    worker = JobWorker(runtime).start()
     try:
-        yield PagesBot(sandbox, world, runtime, server)
+        yield PagesBot(sandbox, world, runtime, server, slack, worker)
     finally:
+        worker.stop()
+        slack.close()
         server.stop()
         runtime.close()
         sandbox.stop()

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.runtime import Runtime
 from bot.web import HttpServer
-from slack_sandbox import DemoWorld, SlackSandbox
+from bot.worker import JobWorker
+from slack_sandbox import DemoWorld, SlackDriver, SlackSandbox
 from store import requests
 from store.models import (
     ChannelLink,
@@ -40,6 +42,8 @@ class PagesBot:
     world: DemoWorld
     runtime: Runtime
     server: HttpServer
+    slack: SlackDriver
+    worker: JobWorker
 
     @property
     def url(self) -> str:
@@ -74,6 +78,7 @@ def seed_globex(runtime: Runtime, world: DemoWorld) -> None:
                 customer_id=customer.id,
             )
         )
+        session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
 
 
 def bill_request(bot: PagesBot) -> int:
@@ -143,3 +148,23 @@ def thread_replies(bot: PagesBot, request_id: int) -> list[str]:
         for m in bot.sandbox.messages(bot.world.globex_channel)
         if m.get("thread_ts") == root
     ]
+
+
+def button_url(message: dict[str, Any], action_id: str) -> str | None:
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []) or []:
+            if element.get("action_id") == action_id:
+                return str(element["url"])
+    return None
+
+
+def blocks_text(message: dict[str, Any]) -> str:
+    parts: list[str] = [str(message.get("text", ""))]
+    for block in message.get("blocks", []):
+        text = block.get("text")
+        if isinstance(text, dict):
+            parts.append(str(text.get("text", "")))
+        for part in [*(block.get("fields") or []), *(block.get("elements") or [])]:
+            if isinstance(part, dict) and part.get("type") in ("mrkdwn", "plain_text"):
+                parts.append(str(part.get("text", "")))
+    return "\n".join(parts)

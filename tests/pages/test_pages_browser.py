@@ -15,17 +15,21 @@ from browser import headless_chromium, wait_for
 from pages_world import (
     PagesBot,
     bill_request,
+    blocks_text,
+    button_url,
     evidence_count,
     globex_bill,
     thread_replies,
 )
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
+from sqlalchemy import select
 
 from handlers.links import issue_credentials_link, issue_upload_link
+from handlers.links.blocks import OPEN_UPLOAD_PAGE
 from store import links
 from store.links import Credentials
-from store.models import LinkKind
+from store.models import LinkKind, Request
 from store.types import utcnow
 
 # Set to a folder (e.g. docs) to keep the screenshots the README shows.
@@ -57,11 +61,26 @@ def _choose(driver: WebDriver, path: Path) -> None:
     driver.find_element(By.ID, "bill").send_keys(str(path))
 
 
-def test_carol_uploads_her_bill_through_the_page_and_the_thread_hears(
+def test_carol_uploads_her_bill_through_the_page_and_staff_see_its_checks(
     pages_bot: PagesBot, browser: WebDriver, tmp_path: Path
 ):
-    request_id = bill_request(pages_bot)
-    url = issue_upload_link(pages_bot.runtime.services, request_id)
+    w = pages_bot.world
+    pages_bot.slack.slash_command(
+        "/callerid", "k3x9q2m7ab +353 1 234 5699", user=w.carol, channel=w.globex_channel
+    )
+    ask = pages_bot.sandbox.eventually(
+        lambda: [
+            m
+            for m in pages_bot.sandbox.messages(w.globex_channel)
+            if button_url(m, OPEN_UPLOAD_PAGE)
+        ]
+    )
+    assert ask, "the bot asks for a bill and offers the upload page"
+    assert "Can't share files here?" in blocks_text(ask[0])
+    url = button_url(ask[0], OPEN_UPLOAD_PAGE)
+    assert url is not None and url.startswith(f"{pages_bot.url}/links/upload/")
+    with pages_bot.runtime.db.session() as session:
+        request_id = session.scalars(select(Request.id)).one()
     bill = tmp_path / "globex-bill-november.pdf"
     bill.write_bytes(globex_bill())
 
@@ -71,6 +90,7 @@ def test_carol_uploads_her_bill_through_the_page_and_the_thread_hears(
     )
     facts = browser.find_element(By.CSS_SELECTOR, "dl.facts").text
     assert "Globex Dental" in facts and "Reception desk" in facts and "+353 1 234 5699" in facts
+    assert "Carol" not in browser.page_source  # never the requester's own details
     assert "What a good bill shows" in browser.page_source
     label = browser.find_element(By.CSS_SELECTOR, "label[for=bill]")  # the picker is labelled
     assert "PDF, JPEG or PNG" in label.text
@@ -86,6 +106,15 @@ def test_carol_uploads_her_bill_through_the_page_and_the_thread_hears(
         lambda: [t for t in thread_replies(pages_bot, request_id) if "globex-bill" in t]
     )
     assert heard and "checking the bill" in heard[0]
+
+    # The worker reads the bill; the staff card carries its checks.
+    card = pages_bot.sandbox.eventually(
+        lambda: [m for m in pages_bot.sandbox.messages(w.staff_channel) if "✅" in blocks_text(m)],
+        seconds=60,
+    )
+    assert card, "a staff card with the bill's checks"
+    checks = blocks_text(card[0])
+    assert "billed as a line" in checks and "Globex Dental Care Limited" in checks
 
     browser.get(url)  # the second use of the link
     assert "already used to upload a bill on" in browser.find_element(By.TAG_NAME, "main").text

@@ -3,6 +3,8 @@ store, and what they refuse."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
 from urllib.parse import urlparse
 
 import httpx
@@ -10,16 +12,33 @@ from pages_world import (
     NEW_NUMBER,
     PagesBot,
     bill_request,
+    blocks_text,
+    button_url,
     csrf_of,
     evidence_count,
     globex_bill,
     thread_replies,
 )
+from sqlalchemy import select
 
+from handlers.approvals.flow import send_to_staff
 from handlers.links import issue_credentials_link, issue_upload_link
+from handlers.links.blocks import OPEN_CREDENTIALS_PAGE
+from handlers.notifiers import slack_notifier
+from store import requests
 from store.links import Credentials
+from store.models import Customer, RequestKind, RequestState, SipAccount
+from telephony.credentials import verify_password
 
 JSON = {"Accept": "application/json"}
+
+
+def _button(message: dict[str, Any], action_id: str) -> dict[str, Any]:
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []) or []:
+            if element.get("action_id") == action_id:
+                return dict(element)
+    raise AssertionError(f"no {action_id} button")
 
 
 def _upload(
@@ -214,3 +233,54 @@ def test_the_pages_leave_slack_and_health_where_they_were(pages_bot: PagesBot):
     assert httpx.get(f"{pages_bot.url}/links/static/pages.js").status_code == 200
     assert urlparse(issue_upload_link(pages_bot.runtime.services, bill_request(pages_bot))).path
     assert NEW_NUMBER.startswith("+353")
+
+
+def test_an_approved_new_sip_account_reaches_the_requester_as_a_link_not_a_password(
+    pages_bot: PagesBot,
+):
+    w = pages_bot.world
+    with pages_bot.runtime.db.session() as session:
+        customer = session.scalars(select(Customer)).one()
+        request_id = requests.create(
+            session,
+            kind=RequestKind.NEW_SIP_ACCOUNT,
+            customer_id=customer.id,
+            channel_id=w.globex_channel,
+            requested_by=w.carol,
+            requester_team=w.globex_team,
+            state=RequestState.PENDING_APPROVAL,
+            details={"label": "Front desk", "mailbox": True, "path": "staff"},
+        ).id
+    services = pages_bot.runtime.services
+    send_to_staff(services, slack_notifier(services, pages_bot.runtime.app.client), request_id)
+    card = pages_bot.sandbox.eventually(lambda: pages_bot.sandbox.messages(w.staff_channel))[0]
+    pages_bot.slack.block_action(
+        "approval_approve",
+        _button(card, "approval_approve")["value"],
+        user=w.alice,
+        channel=w.staff_channel,
+        message_ts=card["ts"],
+    )
+    shown = pages_bot.sandbox.eventually(
+        lambda: [
+            e["message"]
+            for e in pages_bot.sandbox.ephemerals(user=w.carol)
+            if button_url(e["message"], OPEN_CREDENTIALS_PAGE)
+        ],
+        seconds=30,
+    )
+    assert shown, "Carol gets a link to her new credentials"
+    url = button_url(shown[0], OPEN_CREDENTIALS_PAGE)
+    assert url is not None
+    with pages_bot.runtime.db.session() as session:
+        account = session.scalars(select(SipAccount).where(SipAccount.label == "Front desk")).one()
+        username, password_hash = account.username, account.password_hash
+    assert username in blocks_text(shown[0])
+    with httpx.Client() as client:
+        intro = client.get(url)
+        page = client.post(url, data={"csrf": csrf_of(intro.text)}).text
+    password = re.search(r'id="v-password" class="password">([^<]+)<', page)
+    assert password, "the page shows the password"
+    assert password_hash is not None and verify_password(password[1], password_hash)
+    every_message = str(pages_bot.sandbox.calls)  # nothing sent to Slack carried it
+    assert password[1] not in every_message
