@@ -22,7 +22,9 @@ from pages_world import (
     thread_replies,
 )
 from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from sqlalchemy import select
 
 from handlers.links import issue_credentials_link, issue_upload_link
@@ -125,6 +127,15 @@ def test_a_dropped_file_of_the_wrong_type_or_size_gets_its_sentence_and_is_not_s
 ):
     request_id = bill_request(pages_bot)
     browser.get(issue_upload_link(pages_bot.runtime.services, request_id))
+    # By keyboard alone: Tab reaches the file picker, then the upload button.
+    reached = []
+    for _ in range(4):
+        ActionChains(browser).send_keys(Keys.TAB).perform()
+        reached.append(browser.switch_to.active_element.get_attribute("id"))
+    assert reached.index("bill") < reached.index("send")
+    for field in browser.find_elements(By.CSS_SELECTOR, "input:not([type=hidden]), progress"):
+        name = field.get_attribute("id")
+        assert browser.find_elements(By.CSS_SELECTOR, f"label[for={name}]"), f"{name} labelled"
     notes = tmp_path / "notes.txt"
     notes.write_text("not a bill")
     _choose(browser, notes)
