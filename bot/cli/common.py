@@ -21,7 +21,8 @@ def settings_or_exit() -> Settings:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    for chatty in ("httpx", "alembic.runtime.migration"):  # one line per request is noise here
+    # One line per request is noise; slack_sdk at DEBUG would log message bodies (credentials).
+    for chatty in ("httpx", "alembic.runtime.migration", "slack_sdk"):
         logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
     return settings
 

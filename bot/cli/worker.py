@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from bot.cli.common import explained, settings_or_exit
@@ -19,6 +21,7 @@ def worker() -> None:
     with explained():
         runtime = start_runtime(settings)
     jobs = JobWorker(runtime)
+    signal.signal(signal.SIGTERM, lambda *_: jobs.stop())  # finish the job at hand, then leave
     click.echo("sipdesk: worker running jobs; Ctrl-C to stop")
     try:
         jobs.run()

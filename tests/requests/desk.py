@@ -75,7 +75,9 @@ class Desk:
     def thread(self, request_id: int) -> list[str]:
         request = self.request(request_id)
         assert request.customer_message_ts is not None
-        return thread_texts(self.sandbox, request.channel_id, request.customer_message_ts)
+        root = self.sandbox.message(request.channel_id, request.customer_message_ts)
+        said = [str(root.get("text", ""))] if root and root.get("bot_id") else []
+        return said + thread_texts(self.sandbox, request.channel_id, request.customer_message_ts)
 
     def wait_thread(self, request_id: int, words: str, seconds: float = 20.0) -> list[str]:
         said = self.sandbox.eventually(
