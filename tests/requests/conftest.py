@@ -6,6 +6,7 @@ Customers come from examples/accounts.yml (with its `plans:`), their channels ar
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import yaml
 from desk import Desk
 from sqlalchemy import select
 
+from bot.pages.serve import pages_app
 from bot.runtime import start_runtime
 from bot.settings import load_settings
 from bot.web import HttpServer, make_wsgi
@@ -43,13 +45,22 @@ def load_customers(database: Database, world: DemoWorld) -> None:
             session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def open_desk(
     database: Database, redis_url: str, redis_prefix: str, home: Path, **env: object
 ) -> Desk:
     sandbox = SlackSandbox().start()
     world = sandbox.seed_demo_world()
+    port = _free_port()  # known before start-up: the one-time links start with this address
     settings = load_settings(
         _env_file=None,
+        HOST="127.0.0.1",
+        PORT=port,
         SIPDESK_HOME=home,
         DATABASE_URL=database.url,
         REDIS_URL=redis_url,
@@ -61,7 +72,8 @@ def open_desk(
     )
     runtime = start_runtime(settings, sandbox=sandbox)
     load_customers(runtime.db, world)
-    server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
+    wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
+    server = HttpServer(wsgi, "127.0.0.1", port).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     return Desk(sandbox, world, runtime, server, slack, JobWorker(runtime).start())
 
