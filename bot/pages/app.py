@@ -28,7 +28,7 @@ from handlers.services import Services
 from store import links
 from store.errors import UserFacingError
 from store.links import LinkRefused, OpenLink
-from store.models import LinkKind
+from store.models import LinkKind, RequestState
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +136,16 @@ class PagesApp:
                 facts = load_facts(session, link.request_id)
         except LinkRefused as refused:
             return self._refused(environ, kind, refused)
+        if kind is LinkKind.UPLOAD and facts.state is not RequestState.AWAITING_CUSTOMER:
+            sentence = f"Request #{link.request_id} is not waiting for a bill any more"
+            if facts.state is RequestState.CHECKING_EVIDENCE:
+                sentence = f"Request #{link.request_id} is having the bill it got checked"
+            return self._say(
+                environ,
+                "409 Conflict",
+                "No bill needed now",
+                f"{sentence}: its thread in Slack says where it stands.",
+            )
         csrf = self._csrf.token_for(links.token_hash(token))
         cookie = self._csrf.cookie(csrf, str(environ.get("PATH_INFO")))
         if kind is LinkKind.CREDENTIALS:

@@ -113,6 +113,26 @@ def test_a_replayed_link_is_refused_with_when_it_was_used(pages_bot: PagesBot):
     assert evidence_count(pages_bot) == 1
 
 
+def test_a_request_that_no_longer_waits_for_a_bill_says_so_and_takes_none(pages_bot: PagesBot):
+    request_id = bill_request(pages_bot)
+    url = issue_upload_link(pages_bot.runtime.services, request_id)
+    with httpx.Client() as client:
+        csrf = csrf_of(client.get(url).text)
+        with pages_bot.runtime.db.session() as session:
+            requests.transition(session, request_id, RequestState.CANCELLED, actor="U1")
+        page = client.get(url)
+        assert page.status_code == 409
+        assert f"Request #{request_id} is not waiting for a bill any more" in page.text
+        answer = client.post(
+            url,
+            data={"csrf": csrf},
+            files={"bill": ("bill.pdf", globex_bill(), "application/pdf")},
+            headers=JSON,
+        )
+        assert answer.status_code == 409 and not answer.json()["ok"]
+    assert evidence_count(pages_bot) == 0
+
+
 def test_an_upload_without_the_pages_anti_forgery_token_is_refused(pages_bot: PagesBot):
     request_id = bill_request(pages_bot)
     url = issue_upload_link(pages_bot.runtime.services, request_id)
