@@ -12,6 +12,7 @@ import httpx
 import yaml
 from sqlalchemy import select
 
+from bot.demo_scenes import requests
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -80,6 +81,8 @@ def play(stage: Stage, out: Print) -> None:
         "/sip", "help", user=w.carol, channel=w.globex_channel
     )
     out(_indent(f"HTTP {forged.status_code}: refused, nothing happens"))
+
+    requests.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from handlers import approvals, caller_id, help, home, links, mentions, new_sip
+from handlers import approvals, caller_id, help, home, links, mentions, menu, new_sip
 from handlers.registry import Registry
 from handlers.services import Services
 
 # help first: /callerid's own fallback hands help words on to it. mentions last: it routes
 # to what the others registered.
-USE_CASES = (help, home, caller_id, new_sip, approvals, links, mentions)
+USE_CASES = (help, home, caller_id, new_sip, approvals, menu, links, mentions)
 
 
 def register_all(registry: Registry, services: Services) -> None:

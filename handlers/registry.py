@@ -77,6 +77,7 @@ class Registry:
                 "client": client,
                 "context": context,
                 "logger": logger,
+                "payload": command,  # a staff-only subcommand's guard asks for it
             }
             word = (command.get("text") or "").strip().split(" ", 1)[0].lower()
             listener = self.subcommands[name].get(word) or self.fallbacks.get(name)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from handlers.ask_menu import CHANGE_CALLER_ID
 from handlers.asker import Asker, customer_here
 from handlers.caller_id import blocks
 from handlers.caller_id.evidence import receive_bill
@@ -16,6 +17,8 @@ from handlers.caller_id.flow import ask_pstn, ask_voip, understand
 from handlers.caller_id.grammar import Ask, OpenModal, PstnAsk, VoipAsk
 from handlers.caller_id.slack_files import fetch_bill
 from handlers.customer_thread import tell_customer
+from handlers.help.blocks import help_blocks
+from handlers.mrkdwn import quote
 from handlers.notifiers import slack_notifier
 from handlers.notify import Notifier
 from handlers.registry import Registry, _call_with
@@ -47,7 +50,11 @@ def register(registry: Registry, services: Services) -> None:
         say: Any,
     ) -> None:
         text = " ".join(str(command.get("text") or "").split())
-        if text.split(" ", 1)[0].lower() in HELP_WORDS and help_answer is not None:
+        words = text.split()
+        # A help word, or one word that cannot be an ask (an ask names an account and a value):
+        # the help answers at once, in the ack.
+        one_word = len(words) == 1 and words[0].lower() != "voip"
+        if (one_word or (words and words[0].lower() in HELP_WORDS)) and help_answer is not None:
             given = {"ack": ack, "command": command, "body": body, "respond": respond}
             _call_with(help_answer, {**given, "client": client, "context": context, "say": say})
             return
@@ -55,7 +62,10 @@ def register(registry: Registry, services: Services) -> None:
         asker = _asker(command)
         ask = understand(services, asker.channel_id, text)
         if ask is None:
-            respond(text=f":grey_question: I could not read `/callerid {text}`. {USAGE}")
+            respond(
+                text=f":grey_question: I could not read `/callerid {quote(text, 80)}`. {USAGE}",
+                blocks=help_blocks("/callerid", text.split(" ", 1)[0]),
+            )
             return
         if isinstance(ask, OpenModal):
             if not command.get("trigger_id"):
@@ -127,7 +137,13 @@ def register(registry: Registry, services: Services) -> None:
             except UserFacingError as refused:
                 tell_customer(services, notifier, request_id, f":warning: {refused.message}")
 
+    def menu_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        channel = str((body.get("channel") or {}).get("id") or "")
+        open_modal(client, str(body["trigger_id"]), channel)
+
     registry.fallback("/callerid", callerid)
+    registry.action(CHANGE_CALLER_ID, menu_button)
     registry.view(blocks.MODAL, submitted)
     registry.phrasing(plain)
     registry.event(

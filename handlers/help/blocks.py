@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from handlers.mrkdwn import clip, escape
+
 Block = dict[str, Any]
 
-SIP_HELP = (
+SIP_LINES = (
     ("/sip status", "your SIP accounts and whether each is Up or Down"),
-    ("/sip new", "ask for a new SIP account (one device per account; may cost money on your plan)"),
-    ("/sip help", "this message"),
+    (
+        "/sip new LABEL",
+        "ask for a new SIP account (one device per account; may cost money on your plan)",
+    ),
+    ("/sip menu", "support staff: post the buttons for asking in this channel"),
 )
-CALLERID_HELP = (
-    ("/callerid", "change the number or name a SIP account shows when it calls"),
-    ("/callerid help", "this message"),
+CALLERID_LINES = (
+    ("/callerid SIP_ACCOUNT NUMBER|anonymous", "the number a SIP account shows on calls to phones"),
+    ("/callerid voip SIP_ACCOUNT NAME [NUMBER]", "the name shown on calls to our other accounts"),
+    ("/callerid", "a form for either"),
 )
+# Both commands list everything the bot does; each names its own help last.
+SIP_HELP = (*SIP_LINES, *CALLERID_LINES, ("/sip help", "this message"))
+CALLERID_HELP = (*CALLERID_LINES, *SIP_LINES, ("/callerid help", "this message"))
 
 
 def help_blocks(command: str, unknown: str | None = None) -> list[Block]:
@@ -22,7 +31,10 @@ def help_blocks(command: str, unknown: str | None = None) -> list[Block]:
     blocks: list[Block] = []
     if unknown:
         blocks.append(
-            _section(f":grey_question: I don't know `{command} {unknown}`. Here is what I can do:")
+            _section(
+                f":grey_question: I don't know `{command} {escape(clip(unknown, 60))}`. "
+                "Here is what I can do:"
+            )
         )
     blocks.append(_section("\n".join(f"*`{usage}`* — {what}" for usage, what in lines)))
     blocks.append(

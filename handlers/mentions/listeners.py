@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from handlers.ask_menu import menu_buttons
 from handlers.asker import Asker
 from handlers.help.blocks import help_blocks, help_text
 from handlers.mentions.router import ThreadReplies, as_command, read_mention, split_command
@@ -69,7 +70,7 @@ def register(registry: Registry, services: Services) -> None:
                     return
             replies.reply(
                 help_text("/sip") + "\n" + help_text("/callerid"),
-                help_blocks("/sip") + help_blocks("/callerid"),
+                [*help_blocks("/sip"), *help_blocks("/callerid"), menu_buttons()],
             )
         except UserFacingError as refused:
             replies.reply(f":warning: {refused.message}")

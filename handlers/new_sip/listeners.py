@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
+from handlers.ask_menu import NEW_SIP_ACCOUNT
 from handlers.asker import Asker
 from handlers.new_sip import blocks
 from handlers.new_sip.flow import accept_cost, ask_new_sip
@@ -60,6 +61,12 @@ def register(registry: Registry, services: Services) -> None:
         ref = RequestRef.decode(action.get("value"))
         accept_cost(services, slack_notifier(services, client), ref, body["user"]["id"], message_ts)
 
+    def menu_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        channel = str((body.get("channel") or {}).get("id") or "")
+        client.views_open(trigger_id=body["trigger_id"], view=blocks.new_sip_modal(channel))
+
     registry.subcommand("/sip", "new", new)
+    registry.action(NEW_SIP_ACCOUNT, menu_button)
     registry.view(blocks.MODAL, submitted)
     registry.action(blocks.ACCEPT, accept)

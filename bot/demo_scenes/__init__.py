@@ -1,0 +1,1 @@
+"""Scenes of `sipdesk demo`, one module per flow, each with `play(stage, out)`."""

@@ -1,0 +1,41 @@
+"""`/sip menu`: staff post (or re-post) the buttons in a customer channel; SIP status opens here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack
+from slack_sdk import WebClient
+
+from handlers.ask_menu import SIP_STATUS, menu_blocks
+from handlers.asker import customer_here
+from handlers.menu.blocks import AccountStatusLine, status_modal
+from handlers.notifiers import slack_notifier
+from handlers.registry import Registry
+from handlers.services import Services
+
+
+def register(registry: Registry, services: Services) -> None:
+    def menu(ack: Ack, command: dict[str, Any], client: WebClient) -> None:
+        ack()
+        channel = str(command["channel_id"])
+        with services.db.session() as session:
+            customer_here(session, channel)  # only a customer's channel gets the menu
+        slack_notifier(services, client).post(
+            channel, "What can sipdesk do for you?", menu_blocks()
+        )
+
+    def status(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        channel = str((body.get("channel") or {}).get("id") or "")
+        with services.db.session() as session:
+            customer = customer_here(session, channel)
+            lines = [
+                AccountStatusLine(a.label, a.username, a.status.value, a.status_since)
+                for a in customer.sip_accounts
+            ]
+            name = customer.name
+        client.views_open(trigger_id=body["trigger_id"], view=status_modal(name, lines))
+
+    registry.subcommand("/sip", "menu", menu, staff_only=True)
+    registry.action(SIP_STATUS, status)

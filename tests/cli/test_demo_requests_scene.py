@@ -1,0 +1,31 @@
+"""`sipdesk demo` shows every request path: self-service, staff approval, a bill, a new SIP
+account with its cost, the refusals, and the menu."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+SIPDESK = str(Path(sys.executable).parent / "sipdesk")
+
+
+def test_the_demo_shows_the_request_paths(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    env.pop("DATABASE_URL", None)
+    env["SIPDESK_REDIS_PREFIX"] = f"sipdesk-test:{uuid.uuid4().hex[:8]}:"
+    result = subprocess.run(
+        [SIPDESK, "demo"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "now shows +35312345679 on calls" in out  # self-service
+    assert "has no SIP account called “nosuchphone”" in out  # a refusal at once
+    assert "Only the support team can do that." in out  # a customer's click refused
+    assert "*Approved* by @alice" in out and "*applied* at" in out  # the card after
+    assert "✅ +35317654321 is billed as a line on this bill." in out  # the bill's checks
+    assert "costs *5.00 EUR per month*" in out and "[ Accept ]" in out
+    assert "password `••••••••`" in out  # the credentials, to the asker alone
+    assert "[ Change caller ID ] [ New SIP account ] [ SIP status ]" in out
