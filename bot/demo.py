@@ -3,6 +3,7 @@ sandbox; prints what each person would see, like a screenshot of the channels.""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,8 @@ import httpx
 import yaml
 from sqlalchemy import select
 
-from bot.demo_scenes import requests
+from bot.demo_scenes import pages, requests
+from bot.pages.serve import pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -43,12 +45,19 @@ class Stage:
 def set_the_stage(settings: Settings) -> Stage:
     sandbox = SlackSandbox().start()
     world = sandbox.seed_demo_world()
+    port = _free_port()  # known before start-up: the one-time links start with this address
     overrides = settings.model_copy(
-        update={"staff_channel": world.staff_channel, "staff_usergroup": world.staff_group}
+        update={
+            "staff_channel": world.staff_channel,
+            "staff_usergroup": world.staff_group,
+            "host": "127.0.0.1",
+            "port": port,
+        }
     )
     runtime = start_runtime(overrides, sandbox=sandbox)
     _load_customers(runtime, world)
-    server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
+    wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
+    server = HttpServer(wsgi, "127.0.0.1", port).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     names = {
         world.alice: "alice (support)",
@@ -83,10 +92,17 @@ def play(stage: Stage, out: Print) -> None:
     out(_indent(f"HTTP {forged.status_code}: refused, nothing happens"))
 
     requests.play(stage, out)
+    pages.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")
     out(_indent(httpx.get(health).text))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _command(stage: Stage, out: Print, user: str, channel: str, command: str, text: str) -> None:

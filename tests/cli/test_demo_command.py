@@ -25,5 +25,9 @@ def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
     assert "I don't know `/callerid please`" in out
     assert "Open requests: 0" in out and "2 customers · 3 linked channels" in out
     assert "HTTP 401: refused" in out
+    # the one-time pages: a bill through the upload page, credentials shown once
+    assert "page: We have initech-bill.pdf for request" in out
+    assert "This link was already used to upload a bill on" in out
+    assert "Password: ••••••••" in out and "These credentials were already viewed on" in out
     assert '"database": "ok"' in out and '"redis": "ok"' in out
     assert (tmp_path / "var" / "sipdesk.sqlite3").exists()  # the embedded SQLite default
