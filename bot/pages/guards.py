@@ -92,6 +92,7 @@ class Csrf:
         """The link's anti-forgery token (the same for every tab that opens the link)."""
         key = csrf_key(self._prefix, link_hash)
         self._redis.set(key, secrets.token_urlsafe(32), nx=True, ex=CSRF_SECONDS)
+        self._redis.expire(key, CSRF_SECONDS)  # a page opened again lasts another hour
         stored = self._redis.get(key)
         assert stored is not None
         return stored.decode() if isinstance(stored, bytes) else str(stored)

@@ -141,6 +141,7 @@ def test_a_dropped_file_of_the_wrong_type_or_size_gets_its_sentence_and_is_not_s
     _choose(browser, notes)
     browser.find_element(By.ID, "send").click()
     assert "Only a PDF, JPEG or PNG can be uploaded" in _outcome(browser)
+    _screenshot(browser, tmp_path, "upload-refused.png")
 
     # Dropped onto the box: an 11 MB "PDF", refused by the page before a byte is sent.
     browser.execute_script(
