@@ -7,12 +7,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.demo_scenes.demo_bill import demo_bill
 from bot.worker import JobWorker
+from handlers.approvals.blocks import REASON_BLOCK, REASON_INPUT, REJECT_REASON_VIEW
 from slack_sandbox.threads import thread_replies
-from store.models import Request
+from store.models import Request, SipAccount
 
 if TYPE_CHECKING:
     from bot.demo import Stage
@@ -34,6 +35,18 @@ class Scene:
         self.stage, self.out = stage, out
         self.w, self.slack, self.sandbox = stage.world, stage.slack, stage.sandbox
         self.shown: dict[str, int] = {}  # thread root -> replies already printed
+        # The demo may run again on the same database: count this run's requests only.
+        with stage.runtime.db.session() as session:
+            self.before = session.scalar(select(func.max(Request.id))) or 0
+            self.labels = {a.label for a in session.scalars(select(SipAccount))}
+
+    def free_label(self, label: str) -> str:
+        """`label`, or `label (2)`, … when an earlier run already made that account."""
+        n, candidate = 1, label
+        while candidate in self.labels:
+            n += 1
+            candidate = f"{label} ({n})"
+        return candidate
 
     def name(self, key: str) -> str:
         return self.stage.names.get(key, key)
@@ -53,7 +66,11 @@ class Scene:
     def newest_request(self, count: int) -> Request:
         def find() -> Request | None:
             with self.stage.runtime.db.session() as session:
-                rows = list(session.scalars(select(Request).order_by(Request.id)))
+                rows = list(
+                    session.scalars(
+                        select(Request).where(Request.id > self.before).order_by(Request.id)
+                    )
+                )
             return rows[-1] if len(rows) >= count and rows[-1].customer_message_ts else None
 
         found = self.sandbox.eventually(find, WAIT)
@@ -142,22 +159,39 @@ def _scene(s: Scene) -> None:
     s.card(international.id, lambda c: "applied" in _text(c))
     s.thread(international, "Applied")
 
+    asked = "callerid voip Warehouse office Warehouse 200"
+    out(f"[{s.name(w.initech_channel)}] {s.name(w.dave)}: @sipdesk {asked}")
+    s.slack.mention(w.dave, w.initech_channel, asked)
+    voip = s.newest_request(3)
+    card = s.card(voip.id, lambda c: "Approve" in _text(c))
+    s.click(w.bob, card, "Reject")
+    form = s.sandbox.eventually(lambda: s.sandbox.last_view(w.bob), 10)
+    assert form is not None
+    reason = "Extension 200 is the front office's; pick another number."
+    out(f"[{s.name(w.staff_channel)}] {s.name(w.bob)} gives the reason: {reason}")
+    s.slack.view_submission(
+        REJECT_REASON_VIEW,
+        {REASON_BLOCK: {REASON_INPUT: reason}},
+        user=w.bob,
+        view_id=str(form["id"]),
+    )
+    s.state(voip.id, "rejected")
+    s.card(voip.id, lambda c: "Rejected" in _text(c))
+    s.thread(voip, "rejected")
+
     s.command(w.carol, w.globex_channel, "/callerid", "p8w4n6t1cz +353 1 765 4321")
-    proof = s.newest_request(3)
+    proof = s.newest_request(4)
     s.thread(proof, "phone bill")
-    out(f"[{s.name(w.globex_channel)}] {s.name(w.carol)} shares bill.pdf in the thread")
-    bill = demo_bill(
-        "Globex Dental Care Limited", "(01) 765 4321", dt.date.today() - dt.timedelta(days=9)
-    )
-    s.slack.share_file_in_thread(
-        w.carol,
-        w.globex_channel,
-        str(proof.customer_message_ts),
-        "bill.pdf",
-        bill,
-        "application/pdf",
-    )
-    s.thread(proof, "Bill checked")
+    issued = dt.date.today() - dt.timedelta(days=9)
+    for name, billed, until in (
+        ("old-bill.pdf", "(01) 999 0000", "does not prove"),
+        ("bill.pdf", "(01) 765 4321", "Bill checked"),
+    ):
+        out(f"[{s.name(w.globex_channel)}] {s.name(w.carol)} shares {name} in the thread")
+        bill = demo_bill("Globex Dental Care Limited", billed, issued)
+        root = str(proof.customer_message_ts)
+        s.slack.share_file_in_thread(w.carol, w.globex_channel, root, name, bill, "application/pdf")
+        s.thread(proof, until)
     card = s.card(proof.id, lambda c: "Bill checks" in _text(c))
     uploads = s.sandbox.eventually(lambda: s.sandbox.calls_to("files.completeUploadExternal"), 10)
     if uploads:
@@ -167,8 +201,8 @@ def _scene(s: Scene) -> None:
     s.thread(proof, "Applied")
 
     out("--- a new SIP account: the cost accepted, staff approve, credentials to the asker ---\n")
-    s.command(w.carol, w.globex_channel, "/sip", "new Front desk")
-    new_sip = s.newest_request(4)
+    s.command(w.carol, w.globex_channel, "/sip", f"new {s.free_label('Front desk')}")
+    new_sip = s.newest_request(5)
     s.thread(new_sip, "costs")
     offer = thread_replies(s.sandbox, w.globex_channel, str(new_sip.customer_message_ts))[-1]
     s.click(w.carol, offer, "Accept", channel=w.globex_channel)

@@ -62,4 +62,6 @@ def _tamper(report: dict[str, Any]) -> list[BillCheck]:
     signals = report.get("tamper_signals") or []
     if not signals:
         return [BillCheck(OK, "No signs of editing.")]
-    return [BillCheck(WARN, f"{s.get('kind')}: {s.get('detail')}") for s in signals]
+    return [
+        BillCheck(WARN, f"Possible editing ({s.get('kind')}): {s.get('detail')}") for s in signals
+    ]

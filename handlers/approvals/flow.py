@@ -86,20 +86,24 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
 
 
 def refresh_card(services: Services, notifier: Notifier, request_id: int) -> None:
-    """Redraw the card in place from the request's state: who decided, when, what came of it."""
+    """Redraw the card in place from the request's state: who decided, when, what came of it.
+
+    A self-service change that failed had no card: staff get one now, with its Retry button.
+    """
     with services.db.session() as session:
         facts = load_facts(session, request_id)
         bill, _ = _bill_of(session, facts)
         outcome = _outcome(session, facts)
-    if facts.staff_ts is None or services.staff_channel is None:
+    if services.staff_channel is None:
         return
     ref = RequestRef(facts.id, facts.version).encode()
-    notifier.update(
-        services.staff_channel,
-        facts.staff_ts,
-        card_text(facts),
-        card_blocks(facts, ref, bill, outcome),
-    )
+    blocks = card_blocks(facts, ref, bill, outcome)
+    if facts.staff_ts is not None:
+        notifier.update(services.staff_channel, facts.staff_ts, card_text(facts), blocks)
+    elif facts.state is S.FAILED:
+        ts = notifier.post(services.staff_channel, card_text(facts), blocks)
+        with services.db.session() as session:
+            remember_staff_card(session, request_id, ts)
 
 
 def approve(services: Services, notifier: Notifier, ref: RequestRef, actor: str) -> None:
@@ -210,7 +214,12 @@ def _outcome(session: Session, facts: RequestFacts) -> Outcome | None:
     decided = audit.last_step_to(
         session, facts.id, (S.APPROVED.value, S.REJECTED.value, S.AWAITING_CUSTOMER.value)
     )
-    by = f"<@{decided.actor}>" if decided else "staff"
+    if decided is None:
+        by = "staff"
+    elif decided.actor.startswith("system:"):
+        by = "sipdesk (self-service)"
+    else:
+        by = f"<@{decided.actor}>"
     when = _when(decided.at) if decided else ""
     if facts.state is S.PENDING_APPROVAL:
         return None

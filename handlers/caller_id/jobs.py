@@ -51,6 +51,11 @@ def check_bill(request_id: int) -> str:
         log.info("bill of request #%s cannot be judged: %s", request_id, unreadable)
         verdict, reasons = "fail", [unreadable.message]
         facts = {"verdict": "fail", "error": unreadable.kind, "reasons": reasons}
+    except Exception:
+        # A bill that breaks the reader must not come back with every sweep: it fails, once.
+        log.exception("bill of request #%s could not be read", request_id)
+        verdict, reasons = "fail", ["We could not read this file."]
+        facts = {"verdict": "fail", "error": "unreadable", "reasons": reasons}
     with services.db.session() as session:
         evidence = session.get(Evidence, evidence_id)
         assert evidence is not None

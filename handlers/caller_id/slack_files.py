@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from store.errors import UserFacingError
 
@@ -28,7 +29,12 @@ class SharedFile:
 
 
 def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
-    info: Any = client.files_info(file=file_id)
+    try:
+        info: Any = client.files_info(file=file_id)
+    except SlackApiError:
+        raise UserFacingError(
+            "I cannot see that file; please share the bill again in this thread."
+        ) from None
     shown = info["file"]
     name = str(shown.get("name") or file_id)
     mimetype = str(shown.get("mimetype") or "")
@@ -43,7 +49,7 @@ def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
             f"*{name}* is {size // (1024 * 1024)} MB; a bill should be under "
             f"{MAX_BYTES // (1024 * 1024)} MB. Please share only its first pages."
         )
-    url = shown.get("url_private_download") or shown.get("url_private")
+    url = shown.get("url_private") or shown.get("url_private_download")
     if not url or client.token is None:
         raise UserFacingError(f"I could not download *{name}*; please share it again.")
     content = _download(str(url), client.token, name)
@@ -52,6 +58,13 @@ def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
 
 def _download(url: str, token: str, name: str) -> bytes:
     headers = {"Authorization": f"Bearer {token}"}
+    try:
+        return _fetch(url, headers, name)
+    except httpx.HTTPError:
+        raise UserFacingError(f"I could not download *{name}*; please share it again.") from None
+
+
+def _fetch(url: str, headers: dict[str, str], name: str) -> bytes:
     with httpx.stream("GET", url, headers=headers, timeout=DOWNLOAD_SECONDS) as answer:
         kind = answer.headers.get("Content-Type", "")
         # Slack answers a refused download with its sign-in page, status 200.

@@ -25,6 +25,8 @@ def test_the_demo_shows_the_request_paths(tmp_path: Path):
     assert "has no SIP account called “nosuchphone”" in out  # a refusal at once
     assert "Only the support team can do that." in out  # a customer's click refused
     assert "*Approved* by @alice" in out and "*applied* at" in out  # the card after
+    assert "*Rejected* by @bob" in out and "rejected this request: Extension 200" in out
+    assert "This bill does not prove the number is yours" in out  # a failing bill first
     assert "✅ +35317654321 is billed as a line on this bill." in out  # the bill's checks
     assert "costs *5.00 EUR per month*" in out and "[ Accept ]" in out
     assert "password `••••••••`" in out  # the credentials, to the asker alone

@@ -105,3 +105,11 @@ def test_a_voip_caller_id_goes_to_staff(desk: Desk):
     desk.wait_state(request_id, "applied")
     account = desk.account("k3x9q2m7ab")
     assert (account.voip_caller_id_name, account.voip_caller_id_number) == ("Front Desk", "101")
+
+
+def test_on_the_embedded_sqlite_database_too(sqlite_desk: Desk):
+    w = sqlite_desk.world
+    request_id = ask_international(sqlite_desk)
+    sqlite_desk.click(w.alice, "approval_approve", request_id)
+    sqlite_desk.wait_state(request_id, "applied")
+    assert sqlite_desk.account("k3x9q2m7ab").pstn_caller_id == "+442079460123"

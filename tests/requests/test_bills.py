@@ -159,3 +159,40 @@ def test_a_file_message_resent_under_a_new_event_id_is_one_bill(desk: Desk):
     desk.wait_state(request_id, "pending_approval", seconds=60)
     assert len(evidence(desk, request_id)) == 1
     assert len([t for t in desk.thread(request_id) if "Got *bill.pdf*" in t]) == 1
+
+
+def test_a_bill_with_signs_of_editing_goes_to_staff_for_review(desk: Desk):
+    w = desk.world
+    request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
+    share(desk, request_id, w.carol, "bill.pdf", good_bill(producer="iLovePDF"), "application/pdf")
+    desk.wait_state(request_id, "pending_approval", seconds=60)
+    desk.wait_thread(request_id, "needs a closer look by our support team")
+    shown = card_text(desk.wait_card(request_id))
+    assert "(verdict: review)" in shown
+    assert "⚠️ Possible editing (online_editor)" in shown and "iLovePDF" in shown
+
+
+def test_a_photo_of_the_bill_is_read_too(desk: Desk):
+    import io
+
+    import pypdfium2 as pdfium
+
+    w = desk.world
+    page = pdfium.PdfDocument(good_bill())[0]
+    photo = io.BytesIO()
+    page.render(scale=300 / 72).to_pil().convert("L").save(photo, format="PNG")
+    request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
+    share(desk, request_id, w.carol, "bill.png", photo.getvalue(), "image/png")
+    desk.wait_state(request_id, "pending_approval", seconds=120)
+    shown = card_text(desk.wait_card(request_id))
+    assert "✅ +35317654321 is billed as a line on this bill." in shown
+
+
+def test_a_file_slack_will_not_show_is_answered_in_the_thread(desk: Desk):
+    w = desk.world
+    request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
+    desk.sandbox.fail_next("files.info", error="file_not_found")
+    share(desk, request_id, w.carol, "bill.pdf", good_bill(), "application/pdf")
+    desk.wait_thread(request_id, "I cannot see that file")
+    assert evidence(desk, request_id) == []
+    assert desk.request(request_id).state.value == "awaiting_customer"

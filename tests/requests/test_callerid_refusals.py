@@ -51,3 +51,14 @@ def test_help_lists_the_caller_id_commands(desk: Desk):
     w = desk.world
     answer = desk.slack.slash_command("/callerid", "help", user=w.carol, channel=w.globex_channel)
     assert "/callerid" in answer.json()["text"]
+
+
+def test_five_thousand_characters_and_zero_width_ones_get_a_polite_answer(desk: Desk):
+    w = desk.world
+    text = "k3x9q2m7ab " + "\u200b+3531" * 1000
+    answer = desk.slack.slash_command("/callerid", text, user=w.carol, channel=w.globex_channel)
+    assert answer.status_code == 200
+    said = desk.sandbox.eventually(lambda: desk.sandbox.responses)
+    assert len(said[0].body["text"]) < 1000
+    assert "Traceback" not in said[0].body["text"]
+    assert desk.requests() == []

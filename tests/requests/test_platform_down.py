@@ -103,3 +103,22 @@ def test_a_platform_down_fails_the_request_with_retry_and_retry_applies_it_once(
     steps = [step[1] for step in desk.trail(request_id)]
     assert steps == ["created", "approved", "failed", "retried", "applied"]
     desk.wait_thread(request_id, "Applied")
+
+
+def test_a_self_service_change_that_fails_gets_a_card_with_retry(
+    kamailio_desk: Desk, switch: TcpSwitch, kamailio_db: str
+):
+    desk, w = kamailio_desk, kamailio_desk.world
+    switch.down()
+    desk.slack.slash_command(
+        "/callerid", "k3x9q2m7ab +35312345679", user=w.carol, channel=w.globex_channel
+    )
+    request_id = desk.sandbox.eventually(desk.requests)[0].id
+    desk.wait_state(request_id, "failed", seconds=30)
+    desk.wait_thread(request_id, "could not be applied yet")
+    card = desk.wait_card(request_id)
+    assert buttons(card) == ["Retry"]
+    switch.up()
+    desk.click(w.alice, "approval_retry", request_id)
+    desk.wait_state(request_id, "applied", seconds=30)
+    assert "+35312345679" in caller_id_in_kamailio(kamailio_db)
