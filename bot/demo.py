@@ -3,7 +3,10 @@ sandbox; prints what each person would see, like a screenshot of the channels.""
 
 from __future__ import annotations
 
+import logging
+import shutil
 import socket
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +14,9 @@ from typing import Any
 
 import httpx
 import yaml
-from sqlalchemy import select
+from pydantic import SecretStr
 
+from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import pages, requests
 from bot.pages.serve import pages_app
 from bot.runtime import Runtime, start_runtime
@@ -20,7 +24,7 @@ from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
 from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 from store import account_import
-from store.models import ChannelLink, ChannelRole
+from telephony.account_import import import_accounts
 
 EXAMPLE_ACCOUNTS = Path(__file__).resolve().parent.parent / "examples" / "accounts.yml"
 Print = Callable[[str], None]
@@ -34,28 +38,35 @@ class Stage:
     server: HttpServer
     slack: SlackDriver
     names: dict[str, str]
+    home: Path
 
     def close(self) -> None:
         self.slack.close()
         self.server.stop()
         self.runtime.close()
         self.sandbox.stop()
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 def set_the_stage(settings: Settings) -> Stage:
+    """The sandbox, its small world, and the bot in a throwaway home talking to it.
+
+    The demo keeps to itself: its database is a SQLite file in a temporary folder (never
+    DATABASE_URL's), and it talks to its own sandbox whatever Slack settings are set.
+    """
+    home = Path(tempfile.mkdtemp(prefix="sipdesk-demo-"))
     sandbox = SlackSandbox().start()
-    world = sandbox.seed_demo_world()
-    port = _free_port()  # known before start-up: the one-time links start with this address
-    overrides = settings.model_copy(
-        update={
-            "staff_channel": world.staff_channel,
-            "staff_usergroup": world.staff_group,
-            "host": "127.0.0.1",
-            "port": port,
-        }
-    )
-    runtime = start_runtime(overrides, sandbox=sandbox)
+    try:
+        world = sandbox.seed_demo_world()
+        port = _free_port()  # known before start-up: the one-time links start with this address
+        runtime = start_runtime(_demo_settings(settings, sandbox, world, home, port))
+    except BaseException:
+        sandbox.stop()
+        shutil.rmtree(home, ignore_errors=True)
+        raise
     _load_customers(runtime, world)
+    # Bolt's hints about events nobody handles yet are noise beside the transcript.
+    logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)
     wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
     server = HttpServer(wsgi, "127.0.0.1", port).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
@@ -68,7 +79,34 @@ def set_the_stage(settings: Settings) -> Stage:
         world.initech_channel: "#initech-voip",
         world.staff_channel: "#support-staff",
     }
-    return Stage(sandbox, world, runtime, server, slack, names)
+    return Stage(sandbox, world, runtime, server, slack, names, home)
+
+
+def _demo_settings(
+    settings: Settings, sandbox: SlackSandbox, world: DemoWorld, home: Path, port: int
+) -> Settings:
+    return settings.model_copy(
+        update={
+            "slack_bot_token": SecretStr(sandbox.bot_token),
+            "slack_signing_secret": SecretStr(sandbox.signing_secret),
+            "slack_app_token": None,
+            "slack_api_url": sandbox.api_url,
+            "home": home,
+            "database_url": None,
+            "redis_prefix": f"{settings.redis_prefix}demo:",
+            "staff_channel": world.staff_channel,
+            "staff_usergroup": world.staff_group,
+            "host": "127.0.0.1",
+            "port": port,
+            "public_url": None,
+        }
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def play(stage: Stage, out: Print) -> None:
@@ -83,26 +121,20 @@ def play(stage: Stage, out: Print) -> None:
     out(f"{stage.names[w.alice]} opens the sipdesk Home tab")
     slack.app_home_opened(w.alice)
     home = stage.sandbox.eventually(lambda: stage.sandbox.home_of(w.alice))
-    out(_indent(_render_blocks(home["blocks"] if home else [])))
+    out(indent(render_blocks(home["blocks"] if home else [])))
 
     out("a forger posts /sip help with a bad signature")
     forged = slack.with_signature(Signature.BAD).slash_command(
         "/sip", "help", user=w.carol, channel=w.globex_channel
     )
-    out(_indent(f"HTTP {forged.status_code}: refused, nothing happens"))
+    out(indent(f"HTTP {forged.status_code}: refused, nothing happens"))
 
     requests.play(stage, out)
     pages.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")
-    out(_indent(httpx.get(health).text))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    out(indent(httpx.get(health).text))
 
 
 def _command(stage: Stage, out: Print, user: str, channel: str, command: str, text: str) -> None:
@@ -111,7 +143,7 @@ def _command(stage: Stage, out: Print, user: str, channel: str, command: str, te
     body: dict[str, Any] = answer.json() if answer.content else {}
     who = "only visible to you" if body.get("response_type") == "ephemeral" else "in channel"
     out(f"[{stage.names[channel]}] sipdesk ({who}):")
-    out(_indent(_render_blocks(body.get("blocks", [])) or body.get("text", "")))
+    out(indent(render_blocks(body.get("blocks", [])) or body.get("text", "")))
 
 
 def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
@@ -119,28 +151,4 @@ def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
-    document = account_import.parse(data)
-    with runtime.db.session() as session:
-        account_import.apply(session, document)
-        staff = select(ChannelLink).where(ChannelLink.channel_id == world.staff_channel)
-        if session.scalar(staff) is None:
-            session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
-
-
-def _render_blocks(blocks: list[dict[str, Any]]) -> str:
-    lines: list[str] = []
-    for block in blocks:
-        text = block.get("text")
-        if isinstance(text, dict):
-            lines.append(str(text.get("text", "")))
-        for element in block.get("elements", []):
-            label = element.get("text")
-            if element.get("type") == "button" and isinstance(label, dict):
-                lines.append(f"[ {label.get('text')} ]")
-            elif element.get("type") == "mrkdwn":
-                lines.append(str(label))
-    return "\n".join(lines)
-
-
-def _indent(text: str) -> str:
-    return "\n".join("    " + line for line in text.splitlines()) + "\n"
+    import_accounts(runtime.db, runtime.services.telephony, account_import.parse(data))

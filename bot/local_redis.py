@@ -75,6 +75,19 @@ def connect(url: str, *, start_if_down: bool, workdir: Path) -> redis.Redis:
     raise RedisUnavailable(f"Started redis-server for {url}, but it does not answer.")
 
 
+def stop_started(timeout: float = 10.0) -> None:
+    """Stop every redis-server this process started (on exit, Ctrl-C or SIGTERM alike)."""
+    while started:
+        process = started.pop()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=timeout)
+
+
 def _answers(client: redis.Redis) -> bool:
     try:
         return bool(client.ping())

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import redis
 from slack_bolt import App
 
 from bot.local_redis import connect as connect_redis
+from bot.local_redis import stop_started as stop_private_redis
 from bot.settings import Settings
 from bot.slack_app import build_app
 from handlers.registry import Registry
 from handlers.services import Services
 from store.db import Database
 from store.migrate import is_up_to_date, upgrade
-from telephony import build_platform
-
-if TYPE_CHECKING:
-    from slack_sandbox import SlackSandbox
+from store.redact import mask_url, redact
+from telephony import TelephonyPlatform, build_platform
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +32,6 @@ class Runtime:
     services: Services
     app: App
     registry: Registry
-    sandbox: SlackSandbox | None = None
-    _owned_sandbox: bool = field(default=False, repr=False)
 
     @property
     def db(self) -> Database:
@@ -60,73 +56,100 @@ class Runtime:
         return checks
 
     def close(self) -> None:
-        if self._owned_sandbox and self.sandbox is not None:
-            self.sandbox.stop()
         self.db.dispose()
         self.redis.close()
+        stop_private_redis()
+
+
+NO_SLACK = (
+    "No Slack credentials are set: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), "
+    "or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode); to try sipdesk without Slack, "
+    "run `sipdesk demo`."
+)
+
+
+def connect_database(settings: Settings) -> Database:
+    """The configured database, answering; else StartupError, one sentence, password masked."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    url = settings.effective_database_url
+    try:
+        db = Database(url)
+        db.ping()
+    except Exception as error:
+        raise _cannot_open(url, error) from None
+    return db
 
 
 def open_database(settings: Settings) -> Database:
     """The database, migrated if it is the embedded SQLite file; refused if PostgreSQL lags."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url)
+    db = connect_database(settings)
     try:
         if db.url.startswith("sqlite"):
             upgrade(db)
         elif not is_up_to_date(db):
             raise StartupError("The database schema is behind this release: run `sipdesk migrate`.")
     except StartupError:
+        db.dispose()
         raise
     except Exception as error:
-        raise StartupError(f"Cannot open the database ({type(error).__name__}: {error}).") from None
+        db.dispose()
+        raise _cannot_open(db.url, error) from None
     return db
 
 
-def start_runtime(settings: Settings, *, sandbox: SlackSandbox | None = None) -> Runtime:
+def _cannot_open(url: str, error: Exception) -> StartupError:
+    cause = getattr(error, "orig", None) or error
+    reason = redact(str(cause)).strip().splitlines()[0] if str(cause).strip() else ""
+    return StartupError(
+        f"Cannot open the database at {mask_url(url)} ({type(cause).__name__}: {reason}); "
+        "check DATABASE_URL and that the server is running."
+    )
+
+
+def telephony_platform(settings: Settings, db: Database) -> TelephonyPlatform:
+    """The configured platform (built-in tables or Kamailio)."""
+    return build_platform(
+        settings.telephony.value,
+        database=db,
+        sip_domain=settings.sip_domain,
+        registrations_feed=settings.registrations_feed,
+        kamailio_db_url=settings.kamailio_db_url,
+        kamailio_jsonrpc_url=settings.kamailio_jsonrpc_url,
+        kamailio_registrations_source=settings.kamailio_registrations_source.value,
+        kamailio_timezone=settings.kamailio_timezone,
+        timeout=settings.telephony_timeout,
+    )
+
+
+def start_runtime(settings: Settings) -> Runtime:
+    """Every part the bot runs on; refused without Slack credentials (never a pretend Slack)."""
+    if settings.slack_bot_token is None:
+        raise StartupError(NO_SLACK)
     db = open_database(settings)
     try:
         client = connect_redis(
-            settings.redis_url, start_if_down=settings.start_redis, workdir=settings.home / "redis"
+            settings.effective_redis_url,
+            start_if_down=settings.may_start_redis,
+            workdir=settings.home / "redis",
         )
     except Exception as error:
-        raise StartupError(str(error)) from None
-    owned = False
-    secret: str | None
-    if settings.sandbox:
-        if sandbox is None:
-            from slack_sandbox import SlackSandbox
-
-            sandbox = SlackSandbox().start()
-            owned = True
-        token, secret, api_url = sandbox.bot_token, sandbox.signing_secret, sandbox.api_url
-    else:
-        assert settings.slack_bot_token is not None
-        token = settings.slack_bot_token.get_secret_value()
-        secret = (
-            settings.slack_signing_secret.get_secret_value()
-            if settings.slack_signing_secret
-            else None
-        )
-        api_url = settings.slack_api_url
+        db.dispose()
+        raise StartupError(redact(str(error))) from None
+    token = settings.slack_bot_token.get_secret_value()
+    secret = (
+        settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    )
     services = Services(
         db=db,
         redis=client,
         redis_prefix=settings.redis_prefix,
-        telephony=build_platform(
-            settings.telephony.value,
-            database=db,
-            sip_domain=settings.sip_domain,
-            registrations_feed=settings.registrations_feed,
-            kamailio_db_url=settings.kamailio_db_url,
-            kamailio_jsonrpc_url=settings.kamailio_jsonrpc_url,
-            kamailio_registrations_source=settings.kamailio_registrations_source.value,
-            kamailio_timezone=settings.kamailio_timezone,
-            timeout=settings.telephony_timeout,
-        ),
+        telephony=telephony_platform(settings, db),
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
         public_url=settings.effective_public_url,
         link_ttl=settings.link_ttl,
     )
-    app, registry = build_app(services, token=token, signing_secret=secret, api_url=api_url)
-    return Runtime(settings, services, app, registry, sandbox, owned)
+    app, registry = build_app(
+        services, token=token, signing_secret=secret, api_url=settings.slack_api_url
+    )
+    return Runtime(settings, services, app, registry)

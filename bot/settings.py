@@ -5,11 +5,15 @@ A bad or missing setting stops start-up with one message that lists every proble
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import timedelta
 from enum import StrEnum
+from ipaddress import ip_address
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AliasChoices,
@@ -21,7 +25,15 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from store.redact import mask_url
+
 DEFAULT_HOME = Path("var")
+_URLS_WITH_PASSWORDS = ("database_url", "redis_url", "kamailio_db_url")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_SLACK_CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+_SLACK_USERGROUP_ID = re.compile(r"^S[A-Z0-9]{2,}$")
+_HOSTNAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+EMBEDDED_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class TelephonyKind(StrEnum):
@@ -69,7 +81,7 @@ class Settings(BaseSettings):
     # Where state lives
     home: Path = Field(DEFAULT_HOME, validation_alias=_env("SIPDESK_HOME"))
     database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
-    redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_env("REDIS_URL"))
+    redis_url: str | None = Field(None, validation_alias=_env("REDIS_URL"))
     redis_prefix: str = Field("sipdesk:", validation_alias=_env("SIPDESK_REDIS_PREFIX"))
     start_redis: bool = Field(True, validation_alias=_env("SIPDESK_START_REDIS"))
 
@@ -108,10 +120,74 @@ class Settings(BaseSettings):
 
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
 
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        if value.upper() not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return value.upper()
+
+    @field_validator("kamailio_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be an IANA time zone such as UTC or Europe/Dublin") from None
+        return value
+
+    @field_validator("staff_channel")
+    @classmethod
+    def _staff_channel(cls, value: str | None) -> str | None:
+        if value is not None and not _SLACK_CHANNEL_ID.match(value):
+            raise ValueError("must be a Slack channel ID such as C0123ABCD (not its #name)")
+        return value
+
+    @field_validator("staff_usergroup")
+    @classmethod
+    def _staff_usergroup(cls, value: str | None) -> str | None:
+        if value is not None and not _SLACK_USERGROUP_ID.match(value):
+            raise ValueError("must be a Slack user group ID such as S0123ABCD (not its @handle)")
+        return value
+
+    @field_validator("sip_domain", "host")
+    @classmethod
+    def _hostname(cls, value: str) -> str:
+        if not _HOSTNAME.match(value) and not _is_ip_address(value):
+            raise ValueError("must be a host name or address such as sip.example.net")
+        return value
+
+    @field_validator("kamailio_jsonrpc_url")
+    @classmethod
+    def _jsonrpc_url(cls, value: str | None) -> str | None:
+        if value is not None and not _is_http_url(value):
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:5071/RPC")
+        return value
+
+    @field_validator("registrations_feed")
+    @classmethod
+    def _feed(cls, value: str | None) -> str | None:
+        if value is not None and "://" in value and not _is_http_url(value):
+            raise ValueError("must be a file path or an http(s) URL")
+        return value
+
+    @field_validator("kamailio_db_url")
+    @classmethod
+    def _kamailio_db(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgres", "mysql", "sqlite")):
+            raise ValueError("must be a database URL such as postgres://kamailio@host/kamailio")
+        return value
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # Tokens are SecretStr already; URLs stay plain strings for their users, masked here.
+        for name, value in super().__repr_args__():
+            masked = name in _URLS_WITH_PASSWORDS and isinstance(value, str)
+            yield name, mask_url(value) if masked else value
+
     @property
-    def sandbox(self) -> bool:
-        """No Slack credentials at all: talk to the local Slack sandbox instead."""
-        return self.slack_bot_token is None and self.slack_app_token is None
+    def has_slack_credentials(self) -> bool:
+        """A bot token is set; `sipdesk run` refuses to start without one."""
+        return self.slack_bot_token is not None
 
     @property
     def socket_mode(self) -> bool:
@@ -133,6 +209,16 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'sipdesk.sqlite3').resolve()}"
+
+    @property
+    def effective_redis_url(self) -> str:
+        return self.redis_url or EMBEDDED_REDIS_URL
+
+    @property
+    def may_start_redis(self) -> bool:
+        """Only on the embedded default: a configured Redis that is down is an error, because a
+        replica with a private Redis would stop sharing dedupe and the leader lock."""
+        return self.redis_url is None and self.start_redis
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -157,7 +243,7 @@ class Settings(BaseSettings):
             )
         if not timedelta(minutes=1) <= self.link_ttl <= timedelta(days=30):
             problems.append("SIPDESK_LINK_TTL: must be between 1m and 30d (e.g. 24h)")
-        if urlparse(self.redis_url).scheme not in ("redis", "rediss", "unix"):
+        if urlparse(self.effective_redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL: must look like redis://host:6379/0")
         if self.database_url is not None and not self.database_url.startswith(
             ("sqlite", "postgresql")
@@ -208,9 +294,15 @@ def _problems(error: ValidationError) -> list[str]:
             continue
         name = _env_name(str(item["loc"][0])) if item["loc"] else "settings"
         got = item.get("input")
-        shown = f" (got {got!r})" if isinstance(got, str | int | float) else ""
-        problems.append(f"{name}: {item['msg']}{shown}")
+        shown = f" (got {_shown(name, got)!r})" if isinstance(got, str | int | float) else ""
+        message = str(item["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}: {message}{shown}")
     return problems
+
+
+def _shown(name: str, value: object) -> object:
+    # A bad URL is echoed back to help, but never with its password.
+    return mask_url(value) if isinstance(value, str) and name.endswith("_URL") else value
 
 
 def _field_name(field_or_alias: str) -> str:
@@ -244,6 +336,14 @@ def _parse_duration(text: str) -> object:
         return timedelta(seconds=float(number) * (unit or 1))
     except ValueError:
         return text
+
+
+def _is_ip_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_http_url(url: str) -> bool:

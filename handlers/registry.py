@@ -149,3 +149,7 @@ def _call_with(listener: Listener, kwargs: dict[str, Any]) -> Any:
     # Bolt injects arguments by name; pass on only those the listener asks for, as Bolt would.
     wanted = inspect.signature(listener).parameters
     return listener(**{name: value for name, value in kwargs.items() if name in wanted})
+
+
+# Public for the mention router, which hands a command's listener its arguments as Bolt would.
+call_with = _call_with

@@ -14,7 +14,8 @@ from slack_sandbox.demo_world import DemoWorld
 from slack_sandbox.driver import Signature, SlackDriver
 from slack_sandbox.readback import BotActivity
 from slack_sandbox.responses import RecordedResponse
-from slack_sandbox.sandbox import CustomerUpload, SlackSandbox
+from slack_sandbox.sandbox import SlackSandbox
+from slack_sandbox.slack_side import CustomerUpload
 from slack_sandbox.socket_driver import SocketModeDriver
 from slack_sandbox.web_api import RecordedCall
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from slack_sandbox.sandbox import SlackSandbox
+from slack_sandbox.slack_side import WorldBuilder
 
 
 @dataclass(frozen=True)
@@ -24,7 +22,7 @@ class DemoWorld:
     staff_group: str  # the @support usergroup
 
 
-def seed_demo_world(sandbox: SlackSandbox) -> DemoWorld:
+def seed_demo_world(sandbox: WorldBuilder) -> DemoWorld:
     globex = sandbox.add_team("Globex Dental", "globex-dental")
     initech = sandbox.add_team("Initech Logistics", "initech")
     alice = sandbox.add_user("alice", real_name="Alice Agent", is_admin=True)

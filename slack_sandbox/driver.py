@@ -14,8 +14,9 @@ from urllib.parse import urlencode
 
 import httpx
 
-from slack_sandbox import payloads, threads
-from slack_sandbox.sandbox import CustomerUpload, SlackSandbox
+from slack_sandbox import payloads
+from slack_sandbox.driving import Driver
+from slack_sandbox.slack_side import SlackSide
 
 STALE_AFTER_SECONDS = 5 * 60
 
@@ -35,14 +36,14 @@ def sign(signing_secret: str, timestamp: int, body: bytes) -> str:
     return "v0=" + hmac.new(signing_secret.encode(), base, hashlib.sha256).hexdigest()
 
 
-class SlackDriver:
-    """Sends the bot what Slack would: commands, clicks, submissions and events."""
+class SlackDriver(Driver[httpx.Response]):
+    """Sends the bot what Slack would over HTTP: signed commands, clicks, submissions, events."""
 
     def __init__(
         self,
         bot_url: str,
         signing_secret: str,
-        sandbox: SlackSandbox,
+        sandbox: SlackSide,
         *,
         signature: Signature = Signature.VALID,
         timeout: float = 10.0,
@@ -75,147 +76,33 @@ class SlackDriver:
     ) -> None:
         self.close()
 
-    # -- what Slack sends ---------------------------------------------------------------------
+    # -- the HTTP transport -------------------------------------------------------------------
 
-    def slash_command(
-        self, command: str, text: str, *, user: str, channel: str, team: str | None = None
-    ) -> httpx.Response:
-        form = payloads.slash_command_form(self.sandbox, command, text, user, channel, team)
+    def _send_command(self, form: dict[str, str]) -> httpx.Response:
         return self.post_form(form)
 
-    def block_action(
-        self,
-        action_id: str,
-        value: str,
-        *,
-        user: str,
-        channel: str | None = None,
-        message_ts: str | None = None,
-        block_id: str | None = None,
-        container: dict[str, Any] | None = None,
-        view: str | dict[str, Any] | None = None,
-        action_type: str = "button",
+    def _send_interaction(
+        self, payload: dict[str, Any], *, accepts_response_payload: bool
     ) -> httpx.Response:
-        """A click (or a choice) in a message, or in a modal or Home tab when `view` is given."""
-        payload = payloads.block_actions(
-            self.sandbox,
-            action_id,
-            value,
-            user=user,
-            channel=channel,
-            message_ts=message_ts,
-            block_id=block_id,
-            container=container,
-            view=view,
-            action_type=action_type,
-        )
         return self.post_form({"payload": json.dumps(payload)})
 
-    def view_submission(
-        self,
-        callback_id: str,
-        values: dict[str, dict[str, Any]],
-        *,
-        user: str,
-        private_metadata: str = "",
-        view_id: str | None = None,
+    def _send_event(
+        self, envelope: dict[str, Any], *, retry_num: int | None, retry_reason: str | None
     ) -> httpx.Response:
-        """A person submits a modal; the sandbox then does what the bot's answer asks."""
-        payload = payloads.view_submission(
-            self.sandbox,
-            callback_id,
-            values,
-            user=user,
-            private_metadata=private_metadata,
-            view_id=view_id,
-        )
-        response = self.post_form({"payload": json.dumps(payload)})
-        if payloads.is_known_view(self.sandbox, view_id) and response.status_code == 200:
-            try:
-                ack = response.json() if response.content.strip() else {}
-            except ValueError:
-                ack = {}
-            state = payload["view"]["state"]["values"]
-            self.sandbox.settle_view_submission(str(view_id), state, ack)
-        return response
-
-    def event(
-        self,
-        event: dict[str, Any],
-        *,
-        event_id: str | None = None,
-        retry_num: int | None = None,
-        retry_reason: str | None = None,
-    ) -> httpx.Response:
-        """An Events API delivery; a retry carries Slack's retry headers."""
-        envelope = payloads.event_envelope(self.sandbox, event, event_id)
         headers: dict[str, str] = {}
         if retry_num is not None:
             headers["X-Slack-Retry-Num"] = str(retry_num)
             headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
         return self.post_json(envelope, headers)
 
-    def say(
-        self, user: str, channel: str, text: str, *, thread_ts: str | None = None
-    ) -> httpx.Response:
-        """A person writes in a channel, and Slack tells the bot."""
-        return self.event(self.sandbox.say(user, channel, text, thread_ts=thread_ts))
-
-    def share_file(
-        self,
-        user: str,
-        channel: str,
-        name: str,
-        content: bytes,
-        mimetype: str | None = None,
-        *,
-        comment: str = "",
-    ) -> CustomerUpload:
-        """A person shares a file; Slack sends the bot its `message` and `file_shared` events."""
-        upload = self.sandbox.upload_file(user, channel, name, content, mimetype, comment=comment)
-        self.event(upload.message_event)
-        self.event(upload.file_shared_event)
-        return upload
-
-    def mention(
-        self,
-        user: str,
-        channel: str,
-        text: str,
-        *,
-        thread_ts: str | None = None,
-        event_id: str | None = None,
-    ) -> dict[str, Any]:
-        """A person writes `@sipdesk text`; Slack sends `message` then `app_mention`.
-
-        Returns the `app_mention` event (its `ts` roots the bot's thread).
-        """
-        message, mention = threads.mention_bot(
-            self.sandbox, user, channel, text, thread_ts=thread_ts
-        )
-        self.event(message)
-        self.event(mention, event_id=event_id)
-        return mention
-
-    def share_file_in_thread(
-        self,
-        user: str,
-        channel: str,
-        thread_ts: str,
-        name: str,
-        content: bytes,
-        mimetype: str | None = None,
-    ) -> CustomerUpload:
-        """A person shares a file as a reply in a thread; Slack sends both events about it."""
-        upload = threads.upload_in_thread(
-            self.sandbox, user, channel, thread_ts, name, content, mimetype
-        )
-        self.event(upload.message_event)
-        self.event(upload.file_shared_event)
-        return upload
-
-    def app_home_opened(self, user: str) -> httpx.Response:
-        return self.event(payloads.app_home_opened(self.sandbox, user))
+    def _acted_on(self, reply: httpx.Response) -> dict[str, Any] | None:
+        if reply.status_code != 200:
+            return None  # Slack shows the person an error and keeps the modal as it was
+        try:
+            ack = reply.json() if reply.content.strip() else {}
+        except ValueError:
+            return {}
+        return ack if isinstance(ack, dict) else {}
 
     def url_verification(self, challenge: str) -> httpx.Response:
         body = {"token": payloads.VERIFICATION_TOKEN, "challenge": challenge}

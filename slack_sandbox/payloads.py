@@ -5,27 +5,26 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # the sandbox builds its Socket Mode driver from these builders
-    from slack_sandbox.sandbox import SlackSandbox
+from slack_sandbox.slack_side import SlackSide
 
 # The legacy verification token Slack still puts in every payload; Bolt ignores it
 VERIFICATION_TOKEN = "sandbox-verification-token"
 
 
-def _team(sandbox: SlackSandbox, team_id: str) -> dict[str, Any]:
+def _team(sandbox: SlackSide, team_id: str) -> dict[str, Any]:
     team = sandbox.world.teams[team_id]
     return {"id": team.id, "domain": team.domain}
 
 
-def _user(sandbox: SlackSandbox, user_id: str) -> dict[str, Any]:
+def _user(sandbox: SlackSide, user_id: str) -> dict[str, Any]:
     user = sandbox.user(user_id)
     return {"id": user.id, "username": user.name, "name": user.name, "team_id": user.team_id}
 
 
 def slash_command_form(
-    sandbox: SlackSandbox, command: str, text: str, user: str, channel: str, team: str | None
+    sandbox: SlackSide, command: str, text: str, user: str, channel: str, team: str | None
 ) -> dict[str, str]:
     person = sandbox.user(user)
     team_id = team or person.team_id
@@ -85,7 +84,7 @@ def action(action_id: str, value: str, block_id: str, action_type: str) -> dict[
     return shape
 
 
-def interaction_base(sandbox: SlackSandbox, kind: str, user: str) -> dict[str, Any]:
+def interaction_base(sandbox: SlackSide, kind: str, user: str) -> dict[str, Any]:
     return {
         "type": kind,
         "team": _team(sandbox, sandbox.user(user).team_id),
@@ -99,7 +98,7 @@ def interaction_base(sandbox: SlackSandbox, kind: str, user: str) -> dict[str, A
 
 
 def block_actions(
-    sandbox: SlackSandbox,
+    sandbox: SlackSide,
     action_id: str,
     value: str,
     *,
@@ -155,9 +154,7 @@ def state_values(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]
     return shaped
 
 
-def synthetic_view(
-    sandbox: SlackSandbox, callback_id: str, private_metadata: str
-) -> dict[str, Any]:
+def synthetic_view(sandbox: SlackSide, callback_id: str, private_metadata: str) -> dict[str, Any]:
     """A modal the sandbox never saw, for tests that submit one without opening it first."""
     return {
         "id": sandbox.world.new_id("V"),
@@ -175,7 +172,7 @@ def synthetic_view(
 
 
 def view_submission(
-    sandbox: SlackSandbox,
+    sandbox: SlackSide,
     callback_id: str,
     values: dict[str, dict[str, Any]],
     *,
@@ -199,13 +196,13 @@ def view_submission(
     return payload
 
 
-def is_known_view(sandbox: SlackSandbox, view_id: str | None) -> bool:
+def is_known_view(sandbox: SlackSide, view_id: str | None) -> bool:
     """Whether Slack showed this view, so it acts on the app's answer to its submission."""
     return view_id is not None and sandbox.view(view_id) is not None
 
 
 def event_envelope(
-    sandbox: SlackSandbox, event: dict[str, Any], event_id: str | None
+    sandbox: SlackSide, event: dict[str, Any], event_id: str | None
 ) -> dict[str, Any]:
     channel = sandbox.world.channels.get(str(event.get("channel", "")))
     return {
@@ -231,7 +228,7 @@ def event_envelope(
     }
 
 
-def app_home_opened(sandbox: SlackSandbox, user: str) -> dict[str, Any]:
+def app_home_opened(sandbox: SlackSide, user: str) -> dict[str, Any]:
     return {
         "type": "app_home_opened",
         "user": user,
@@ -239,3 +236,13 @@ def app_home_opened(sandbox: SlackSandbox, user: str) -> dict[str, Any]:
         "tab": "home",
         "event_ts": sandbox.world.new_ts(),
     }
+
+
+def app_mention(sandbox: SlackSide, message: dict[str, Any]) -> dict[str, Any]:
+    """The `app_mention` event Slack sends beside the `message` event of a mention."""
+    fields = ("user", "team", "text", "ts", "channel", "event_ts", "thread_ts")
+    return {"type": "app_mention", **{k: message[k] for k in fields if k in message}}
+
+
+def mention_text(sandbox: SlackSide, text: str) -> str:
+    return f"<@{sandbox.bot_user_id}> {text}".rstrip()

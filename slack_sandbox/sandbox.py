@@ -6,7 +6,6 @@ import secrets
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -18,19 +17,11 @@ from slack_sandbox.readback import BotActivity
 from slack_sandbox.responses import ResponseHooks
 from slack_sandbox.server import SandboxHttpServer
 from slack_sandbox.shapes import connect_file_stub, file_json
+from slack_sandbox.slack_side import CustomerUpload
 from slack_sandbox.socket_driver import SocketModeDriver
 from slack_sandbox.socket_mode import SocketModeServer
 from slack_sandbox.web_api import ALL_SCOPES, WebApi
 from slack_sandbox.world import Channel, StoredFile, Team, User, Usergroup, World
-
-
-@dataclass(frozen=True)
-class CustomerUpload:
-    """A file a person shared in a channel, and the two events Slack sends the bot about it."""
-
-    file_id: str
-    message_event: dict[str, Any]
-    file_shared_event: dict[str, Any]
 
 
 class SlackSandbox(BotActivity):
@@ -139,6 +130,15 @@ class SlackSandbox(BotActivity):
     def app_token(self) -> str:
         """The app-level token (`xapp-`) Socket Mode connects with."""
         return self.world.app_token
+
+    def bot_env(self, *, socket_mode: bool = False) -> dict[str, str]:
+        """The settings a bot needs to talk to this sandbox (HTTP mode, or Socket Mode)."""
+        env = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_API_URL": self.api_url}
+        if socket_mode:
+            env["SLACK_APP_TOKEN"] = self.app_token  # the link is authenticated: no signing
+        else:
+            env["SLACK_SIGNING_SECRET"] = self.signing_secret
+        return env
 
     @property
     def bot_user_id(self) -> str:

@@ -7,20 +7,18 @@ flags are Slack's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from slack_sandbox import payloads
+from slack_sandbox.driving import Driver
+from slack_sandbox.slack_side import SlackSide
 from slack_sandbox.socket_mode import SocketModeServer
 
-if TYPE_CHECKING:
-    from slack_sandbox.sandbox import SlackSandbox
 
-
-class SocketModeDriver:
+class SocketModeDriver(Driver[dict[str, Any]]):
     """Sends the connected app what Slack would: commands, clicks, submissions and events."""
 
     def __init__(
-        self, sandbox: SlackSandbox, server: SocketModeServer, *, timeout: float = 10.0
+        self, sandbox: SlackSide, server: SocketModeServer, *, timeout: float = 10.0
     ) -> None:
         self.sandbox = sandbox
         self.server = server
@@ -42,92 +40,31 @@ class SocketModeDriver:
         """Slack closes the app's connections; an app that auto-reconnects opens a new one."""
         self.server.hang_up()
 
-    # -- what Slack sends ---------------------------------------------------------------------
+    # -- the Socket Mode transport ------------------------------------------------------------
 
-    def slash_command(
-        self, command: str, text: str, *, user: str, channel: str, team: str | None = None
-    ) -> dict[str, Any]:
+    def _send_command(self, form: dict[str, str]) -> dict[str, Any]:
         # The same fields as the HTTP form, all strings, as a JSON object
-        form = payloads.slash_command_form(self.sandbox, command, text, user, channel, team)
         return self._send("slash_commands", form, accepts_response_payload=True)
 
-    def block_action(
-        self,
-        action_id: str,
-        value: str,
-        *,
-        user: str,
-        channel: str | None = None,
-        message_ts: str | None = None,
-        block_id: str | None = None,
-        container: dict[str, Any] | None = None,
-        view: str | dict[str, Any] | None = None,
-        action_type: str = "button",
+    def _send_interaction(
+        self, payload: dict[str, Any], *, accepts_response_payload: bool
     ) -> dict[str, Any]:
-        payload = payloads.block_actions(
-            self.sandbox,
-            action_id,
-            value,
-            user=user,
-            channel=channel,
-            message_ts=message_ts,
-            block_id=block_id,
-            container=container,
-            view=view,
-            action_type=action_type,
-        )
-        return self._send("interactive", payload, accepts_response_payload=False)
+        return self._send("interactive", payload, accepts_response_payload=accepts_response_payload)
 
-    def view_submission(
-        self,
-        callback_id: str,
-        values: dict[str, dict[str, Any]],
-        *,
-        user: str,
-        private_metadata: str = "",
-        view_id: str | None = None,
+    def _send_event(
+        self, envelope: dict[str, Any], *, retry_num: int | None, retry_reason: str | None
     ) -> dict[str, Any]:
-        """A person submits a modal; the sandbox then does what the app's ack payload asks."""
-        payload = payloads.view_submission(
-            self.sandbox,
-            callback_id,
-            values,
-            user=user,
-            private_metadata=private_metadata,
-            view_id=view_id,
-        )
-        ack = self._send("interactive", payload, accepts_response_payload=True)
-        if payloads.is_known_view(self.sandbox, view_id):
-            state = payload["view"]["state"]["values"]
-            self.sandbox.settle_view_submission(str(view_id), state, ack)
-        return ack
-
-    def event(
-        self,
-        event: dict[str, Any],
-        *,
-        event_id: str | None = None,
-        retry_num: int = 0,
-        retry_reason: str = "",
-    ) -> dict[str, Any]:
-        """An Events API delivery; Slack marks even the first one `retry_attempt: 0`."""
-        envelope = payloads.event_envelope(self.sandbox, event, event_id)
+        # Slack marks even the first delivery `retry_attempt: 0`
         return self._send(
             "events_api",
             envelope,
             accepts_response_payload=False,
-            retry_attempt=retry_num,
-            retry_reason=retry_reason,
+            retry_attempt=retry_num or 0,
+            retry_reason=retry_reason or "",
         )
 
-    def app_home_opened(self, user: str) -> dict[str, Any]:
-        return self.event(payloads.app_home_opened(self.sandbox, user))
-
-    def say(
-        self, user: str, channel: str, text: str, *, thread_ts: str | None = None
-    ) -> dict[str, Any]:
-        """A person writes in a channel, and Slack tells the app."""
-        return self.event(self.sandbox.say(user, channel, text, thread_ts=thread_ts))
+    def _acted_on(self, reply: dict[str, Any]) -> dict[str, Any] | None:
+        return reply
 
     def _send(
         self, kind: str, payload: dict[str, Any], *, accepts_response_payload: bool, **extra: Any

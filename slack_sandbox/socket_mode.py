@@ -128,6 +128,12 @@ class SocketModeServer:
         self.wait_for_connection(timeout, opened_more_than=opened)
         for connection in old:
             connection.close(CloseCode.GOING_AWAY)
+        # Done when only new links are left: an envelope sent now cannot land on a closing one.
+        with self._changed:
+            if not self._changed.wait_for(
+                lambda: self._connections and not set(old) & set(self._connections), timeout
+            ):
+                raise TimeoutError(f"the app's old Socket Mode link did not close in {timeout} s")
 
     def hang_up(self) -> None:
         """Close every connection from Slack's side (1001 going away), as when a host retires."""

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sandbox.sandbox import CustomerUpload, SlackSandbox
+from slack_sandbox.driving import Driver
+from slack_sandbox.sandbox import SlackSandbox
+from slack_sandbox.slack_side import CustomerUpload, SlackSide
 
 
 def mention_bot(
-    sandbox: SlackSandbox, user: str, channel: str, text: str, *, thread_ts: str | None = None
+    sandbox: SlackSide, user: str, channel: str, text: str, *, thread_ts: str | None = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A person writes `@sipdesk …`; returns the `message` and `app_mention` events Slack sends."""
     message = sandbox.say(user, channel, f"<@{sandbox.bot_user_id}> {text}", thread_ts=thread_ts)
@@ -33,7 +35,7 @@ def mention_bot(
 
 
 def upload_in_thread(
-    sandbox: SlackSandbox,
+    sandbox: SlackSide,
     user: str,
     channel: str,
     thread_ts: str,
@@ -49,6 +51,39 @@ def upload_in_thread(
             stored["thread_ts"] = thread_ts
     message = {**upload.message_event, "thread_ts": thread_ts}
     return CustomerUpload(upload.file_id, message, upload.file_shared_event)
+
+
+def mention_in_thread(
+    driver: Driver[Any],
+    user: str,
+    channel: str,
+    text: str,
+    *,
+    thread_ts: str | None = None,
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    """Like `Driver.mention`, but answers the `app_mention` event sent (its `ts` roots the
+    bot's thread), carries `user_team` as Slack Connect does, and may fix the event_id."""
+    message, mention = mention_bot(driver.sandbox, user, channel, text, thread_ts=thread_ts)
+    driver.event(message)
+    driver.event(mention, event_id=event_id)
+    return mention
+
+
+def share_file_in_thread(
+    driver: Driver[Any],
+    user: str,
+    channel: str,
+    thread_ts: str,
+    name: str,
+    content: bytes,
+    mimetype: str | None = None,
+) -> CustomerUpload:
+    """A person shares a file as a reply in a thread; Slack sends both events about it."""
+    upload = upload_in_thread(driver.sandbox, user, channel, thread_ts, name, content, mimetype)
+    driver.event(upload.message_event)
+    driver.event(upload.file_shared_event)
+    return upload
 
 
 def thread_replies(sandbox: SlackSandbox, channel: str, thread_ts: str) -> list[dict[str, Any]]:

@@ -1,7 +1,10 @@
 """`sipdesk import-accounts FILE`: an idempotent upsert of customers and what they own.
 
-The document is validated as a whole first (every problem reported with where it is), then applied
-in one transaction: importing the same file twice changes nothing the second time.
+The document is validated as a whole first (every problem reported with where it is). `apply`
+writes what sipdesk alone keeps (customers, numbers, channel links) in one transaction; SIP
+accounts and caller IDs go through the telephony platform (telephony/account_import.py), so
+with Kamailio they land where Kamailio reads them. Importing the same file twice changes
+nothing the second time.
 """
 
 from __future__ import annotations
@@ -69,11 +72,18 @@ class CustomerEntry(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     holder_name: str = Field(min_length=1, max_length=200)
     plan: str = Field(min_length=1, max_length=64)
-    country: str = Field(pattern=r"^[A-Z]{2}$")
+    country: str
     timezone: str = "UTC"
     numbers: list[Annotated[str, AfterValidator(_e164)]] = []
     sip_accounts: list[SipAccountEntry] = []
     channels: list[Annotated[str, AfterValidator(_channel_id)]] = []
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str) -> str:
+        if value not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{value!r} is not a country code such as IE or GB")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -107,6 +117,12 @@ class ImportSummary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
+    def mark_updated(self, ref: str) -> None:
+        """The platform changed something of an otherwise unchanged customer."""
+        if ref in self.unchanged:
+            self.unchanged.remove(ref)
+            self.updated.append(ref)
+
     def __str__(self) -> str:
         return (
             f"{len(self.created)} created, {len(self.updated)} updated, "
@@ -114,8 +130,17 @@ class ImportSummary:
         )
 
 
+WHAT_A_FILE_HOLDS = (
+    "an accounts file holds `version: 1` and a `customers:` list, as in examples/accounts.yml"
+)
+
+
 def parse(data: Any) -> AccountsDocument:
     """Validate a loaded YAML document, naming every problem and where it is."""
+    if data is None:
+        raise ImportProblem(f"The accounts file is empty: {WHAT_A_FILE_HOLDS}.")
+    if not isinstance(data, dict):
+        raise ImportProblem(f"The accounts file is a {type(data).__name__}: {WHAT_A_FILE_HOLDS}.")
     try:
         document = AccountsDocument.model_validate(data)
     except ValidationError as error:
@@ -129,10 +154,11 @@ def parse(data: Any) -> AccountsDocument:
 
 
 def apply(session: Session, document: AccountsDocument) -> ImportSummary:
-    """Upsert every customer; listed numbers, SIP accounts and channels are added or updated.
+    """Upsert every customer; listed numbers and channels are added or updated.
 
-    Nothing absent from the file is deleted: removing a number or a SIP account is a deliberate
-    act on the platform, not a side effect of an import.
+    SIP accounts are only checked here (one customer's account may not be claimed by another);
+    the platform writes them. Nothing absent from the file is deleted: removing a number or a
+    SIP account is a deliberate act on the platform, not a side effect of an import.
     """
     summary = ImportSummary()
     _sync_plans(session, document)
@@ -152,7 +178,7 @@ def apply(session: Session, document: AccountsDocument) -> ImportSummary:
         )
         session.flush()
         changed |= _sync_numbers(session, customer, entry)
-        changed |= _sync_sip_accounts(session, customer, entry)
+        _refuse_foreign_sip_accounts(session, customer, entry)
         changed |= _sync_channels(session, customer, entry)
         bucket = summary.created if created else summary.updated if changed else summary.unchanged
         bucket.append(entry.ref)
@@ -182,30 +208,17 @@ def _sync_numbers(session: Session, customer: Customer, entry: CustomerEntry) ->
     return changed
 
 
-def _sync_sip_accounts(session: Session, customer: Customer, entry: CustomerEntry) -> bool:
-    changed = False
+def _refuse_foreign_sip_accounts(
+    session: Session, customer: Customer, entry: CustomerEntry
+) -> None:
     for item in entry.sip_accounts:
-        account = session.scalar(select(SipAccount).where(SipAccount.username == item.username))
-        if account is None:
-            account = SipAccount(customer_id=customer.id, username=item.username)
-            session.add(account)
-            changed = True
-        elif account.customer_id != customer.id:
+        owner = session.scalar(
+            select(SipAccount.customer_id).where(SipAccount.username == item.username)
+        )
+        if owner is not None and owner != customer.id:
             raise ImportProblem(
                 f"{entry.ref}: SIP account {item.username} belongs to another customer."
             )
-        voip = item.voip_caller_id or VoipCallerId()
-        changed |= _set(
-            account,
-            label=item.label,
-            mailbox=item.mailbox,
-            mwi=item.mwi,
-            voip_caller_id_name=voip.name,
-            voip_caller_id_number=voip.number,
-            pstn_caller_id=None if item.pstn_caller_id == "anonymous" else item.pstn_caller_id,
-            pstn_anonymous=item.pstn_caller_id == "anonymous",
-        )
-    return changed
 
 
 def _sync_channels(session: Session, customer: Customer, entry: CustomerEntry) -> bool:

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from store.redact import mask_url
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the settings each backend needs to behave like the other."""
@@ -35,6 +37,9 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def __repr__(self) -> str:
+        return f"Database({mask_url(self.url)!r})"
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -17,6 +17,9 @@ Guarantees and limits:
   restarts, the pacing starts afresh: at worst one extra burst per channel.
 - ``hold`` pushes a channel's schedule back after Slack answered 429 with ``Retry-After``, so
   every replica backs off, not only the one that got the 429.
+- Waits are bounded: a slot further away than ``max_wait`` is declined (``ChannelBusy``, with
+  the seconds until the channel frees up) and not taken, so nobody sleeps an hour after a long
+  ``Retry-After``; the caller re-queues its job or tells the person instead.
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ from store.keys import channel_pace_key
 
 DEFAULT_RATE_PER_SECOND = 1.0
 DEFAULT_BURST = 3
+# Shorter than Slack's 3-second ack budget, so even a listener that posts cannot miss its ack.
+DEFAULT_MAX_WAIT = 2.0
 
-# ARGV: emission interval (us), burst tolerance (us). Returns the wait in microseconds.
+# ARGV: emission interval (us), burst tolerance (us), longest wait accepted (us).
+# Returns the wait in microseconds; a wait beyond the longest is returned negated, slot not taken.
 _RESERVE = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
@@ -45,6 +51,9 @@ end
 local wait = tat - tolerance - now
 if wait < 0 then
   wait = 0
+end
+if wait > tonumber(ARGV[3]) then
+  return -math.floor(wait)
 end
 local next_tat = tat + interval
 redis.call('SET', KEYS[1], string.format('%.0f', next_tat),
@@ -65,6 +74,15 @@ redis.call('SET', KEYS[1], string.format('%.0f', held_tat),
            'PX', math.ceil((held_tat - now) / 1000) + 1000)
 return 1
 """
+
+
+class ChannelBusy(Exception):
+    """The channel's next slot is further away than the caller may wait; nothing was reserved."""
+
+    def __init__(self, channel: str, retry_in: float) -> None:
+        super().__init__(f"channel {channel} is held for {retry_in:.1f} s more")
+        self.channel = channel
+        self.retry_in = retry_in
 
 
 class ChannelRateLimiter:
@@ -91,17 +109,29 @@ class ChannelRateLimiter:
         self._reserve = redis_client.register_script(_RESERVE)
         self._hold = redis_client.register_script(_HOLD)
 
-    def reserve(self, channel: str) -> float:
-        """Take the channel's next send slot; return the seconds to wait for it (0: send now)."""
-        wait_us = self._reserve(
-            keys=[channel_pace_key(self._prefix, channel)],
-            args=[self._interval_us, self._tolerance_us],
-        )
-        return int(wait_us) / 1_000_000
+    def reserve(self, channel: str, *, max_wait: float = DEFAULT_MAX_WAIT) -> float:
+        """Take the channel's next send slot; return the seconds to wait for it (0: send now).
 
-    def wait(self, channel: str) -> float:
-        """Reserve a slot and sleep until it comes; return the seconds slept."""
-        delay = self.reserve(channel)
+        Raises ChannelBusy, taking no slot, when that is more than `max_wait` seconds away.
+        """
+        if max_wait < 0:
+            raise ValueError("max_wait must not be negative")
+        wait_us = int(
+            self._reserve(
+                keys=[channel_pace_key(self._prefix, channel)],
+                args=[self._interval_us, self._tolerance_us, round(max_wait * 1_000_000)],
+            )
+        )
+        if wait_us < 0:
+            raise ChannelBusy(channel, -wait_us / 1_000_000)
+        return wait_us / 1_000_000
+
+    def wait(self, channel: str, *, max_wait: float = DEFAULT_MAX_WAIT) -> float:
+        """Reserve a slot and sleep until it comes; return the seconds slept.
+
+        Raises ChannelBusy, without sleeping, when the slot is more than `max_wait` away.
+        """
+        delay = self.reserve(channel, max_wait=max_wait)
         if delay > 0:
             self._sleep(delay)
         return delay

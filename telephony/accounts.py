@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from store.db import Database
 from store.models import Customer, PhoneNumber, SipAccount
-from telephony.errors import InvalidValue, NotFound, PlatformUnavailable
+from telephony.errors import Conflict, InvalidValue, NotFound, PlatformUnavailable
 from telephony.types import SipAccountInfo
 
 LABEL_MAX = 120
@@ -73,6 +73,35 @@ class AccountBook:
         return (
             session.scalar(select(SipAccount.id).where(SipAccount.username == username)) is not None
         )
+
+    def adopt(
+        self,
+        session: Session,
+        customer_ref: str,
+        username: str,
+        label: str,
+        *,
+        mailbox: bool,
+        mwi: bool,
+    ) -> tuple[SipAccount, bool]:
+        """The store row of an imported SIP account, created or brought in line; and whether it
+        changed. Conflict when another customer owns the username."""
+        customer = self.customer(session, customer_ref)
+        account = session.scalar(
+            select(SipAccount).where(SipAccount.username == username).with_for_update()
+        )
+        if account is None:
+            account = SipAccount(customer_id=customer.id, username=username, password_hash=None)
+            session.add(account)
+        elif account.customer_id != customer.id:
+            raise Conflict(f"SIP account {username} belongs to another customer.")
+        changed = account.id is None
+        for name, value in (("label", clean_label(label)), ("mailbox", mailbox), ("mwi", mwi)):
+            if getattr(account, name) != value:
+                setattr(account, name, value)
+                changed = True
+        session.flush()
+        return account, changed
 
     def numbers(self, customer_ref: str) -> tuple[str, ...]:
         with store_errors(), self.database.session() as session:

@@ -82,6 +82,16 @@ class BuiltinPlatform:
             return NewSipAccount(username, password, self.sip_domain, clean, customer_ref)
         raise Conflict("No free SIP username was found; please try again.")
 
+    def adopt_sip_account(
+        self, customer_ref: str, username: str, label: str, *, mailbox: bool, mwi: bool
+    ) -> bool:
+        """The store row under the given username; without a password until one is reset."""
+        with store_errors(), self._database.session() as session:
+            _, changed = self._book.adopt(
+                session, customer_ref, username, label, mailbox=mailbox, mwi=mwi
+            )
+        return changed
+
     def reset_password(self, username: str) -> str:
         """Store a hash of a new strong password and return the password (shown once)."""
         password = new_password()

@@ -59,6 +59,17 @@ class TelephonyPlatform(Protocol):
         """
         ...
 
+    def adopt_sip_account(
+        self, customer_ref: str, username: str, label: str, *, mailbox: bool, mwi: bool
+    ) -> bool:
+        """Record an existing SIP account of the customer under its own username (an import).
+
+        Creates the platform's record if it has none (with a password nobody knows: reset it to
+        hand it out), else updates label, mailbox and MWI. True when anything changed;
+        Conflict when another customer owns the username.
+        """
+        ...
+
     def reset_password(self, username: str) -> str:
         """Give the account a new strong password and return it (shown once)."""
         ...

@@ -5,24 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
-from sqlalchemy import select
 
 from bot.cli.common import explained, settings_or_exit
-from store import account_import
-from store.db import Database
-from store.errors import UserFacingError
-from store.migrate import current_revision, upgrade
-from store.models import ChannelLink, ChannelRole, Customer
+
+STAFF_CHANNEL_IS_A_SETTING = (
+    "The staff channel is the SIPDESK_STAFF_CHANNEL setting, not a link: set it there "
+    "(link-channel links customers' channels only)."
+)
 
 
 @click.command()
 def migrate() -> None:
     """Create or upgrade the database schema (Alembic) to this release."""
+    from bot.runtime import connect_database
+    from store.migrate import current_revision, upgrade
+
     settings = settings_or_exit()
-    settings.home.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.effective_database_url)
     with explained():
+        db = connect_database(settings)
         before = current_revision(db)
         upgrade(db)
         after = current_revision(db)
@@ -37,53 +37,73 @@ def import_accounts(file: Path) -> None:
     Idempotent: importing the same file again changes nothing. Nothing missing from the file is
     deleted. See README, "Importing accounts", and examples/accounts.yml.
     """
+    import yaml
+
+    from bot.runtime import open_database, telephony_platform
+    from store import account_import
+    from telephony.account_import import import_accounts as apply_accounts
+
     settings = settings_or_exit()
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise click.ClickException(
+            f"{file} is not UTF-8 text (byte {error.object[error.start]:#04x} at position "
+            f"{error.start}); save it as UTF-8."
+        ) from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         raise click.ClickException(f"{file} is not valid YAML: {error}") from None
     with explained():
         document = account_import.parse(data)
-        db = _migrated(settings.effective_database_url, settings.home)
-        with db.session() as session:
-            summary = account_import.apply(session, document)
+        db = open_database(settings)  # refuses a lagging schema, as `run` does
+        try:
+            summary = apply_accounts(db, telephony_platform(settings, db), document)
+        finally:
+            db.dispose()
     click.echo(f"customers: {summary}")
 
 
 @click.command("link-channel")
 @click.argument("channel_id")
 @click.argument("customer_ref", required=False)
-@click.option("--staff", is_flag=True, help="Link the channel as the staff channel instead.")
+@click.option("--staff", is_flag=True, hidden=True)  # refused with a pointer to the setting
 def link_channel(channel_id: str, customer_ref: str | None, staff: bool) -> None:
-    """Link Slack channel CHANNEL_ID to the customer CUSTOMER_REF (or --staff).
+    """Link Slack channel CHANNEL_ID to the customer CUSTOMER_REF.
 
-    Requests and alerts in that channel then concern that customer only.
+    Requests and alerts in that channel then concern that customer only. The staff channel is
+    not linked: it is the SIPDESK_STAFF_CHANNEL setting.
     """
-    if staff == (customer_ref is not None):
-        raise click.UsageError("Give either a CUSTOMER_REF or --staff.")
+    from sqlalchemy import select
+
+    from bot.runtime import open_database
+    from store.errors import UserFacingError
+    from store.models import ChannelLink, ChannelRole, Customer
+
+    if staff:
+        raise click.UsageError(STAFF_CHANNEL_IS_A_SETTING)
+    if customer_ref is None:
+        raise click.UsageError("Give the CUSTOMER_REF the channel belongs to.")
     settings = settings_or_exit()
+    if channel_id == settings.staff_channel:
+        raise click.UsageError(f"{channel_id} is the staff channel (SIPDESK_STAFF_CHANNEL).")
     with explained():
-        db = _migrated(settings.effective_database_url, settings.home)
-        with db.session() as session:
-            customer_id = None
-            if customer_ref is not None:
+        db = open_database(settings)
+        try:
+            with db.session() as session:
                 customer = session.scalar(
                     select(Customer).where(Customer.external_ref == customer_ref)
                 )
                 if customer is None:
                     raise UserFacingError(f"No customer {customer_ref!r}; import accounts first.")
-                customer_id = customer.id
-            role = ChannelRole.STAFF if staff else ChannelRole.CUSTOMER
-            link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == channel_id))
-            if link is None:
-                link = ChannelLink(channel_id=channel_id, role=role, linked_by="cli")
-                session.add(link)
-            link.role, link.customer_id = role, customer_id
-    click.echo(f"{channel_id} linked to {'staff' if staff else customer_ref}")
-
-
-def _migrated(url: str, home: Path) -> Database:
-    home.mkdir(parents=True, exist_ok=True)
-    db = Database(url)
-    upgrade(db)
-    return db
+                link = session.scalar(
+                    select(ChannelLink).where(ChannelLink.channel_id == channel_id)
+                )
+                if link is None:
+                    link = ChannelLink(channel_id=channel_id, linked_by="cli")
+                    session.add(link)
+                link.role, link.customer_id = ChannelRole.CUSTOMER, customer.id
+        finally:
+            db.dispose()
+    click.echo(f"{channel_id} linked to {customer_ref}")

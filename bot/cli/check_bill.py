@@ -8,9 +8,6 @@ from pathlib import Path
 
 import click
 
-from ocr_checks import BillError, Claim, InvalidNumber, examine
-from ocr_checks.highlight import write_highlight
-
 
 @click.command("check-bill")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -44,6 +41,14 @@ def check_bill(
     Exits 0 with a verdict (pass, review, fail); exits 2 with {"error", "message"} when the
     file cannot be judged.
     """
+    from ocr_checks import BillError, Claim, InvalidNumber, examine
+    from ocr_checks.highlight import write_highlight
+
+    if highlight is not None and not highlight.parent.is_dir():  # say so before the slow part
+        raise click.BadParameter(
+            f"the folder {highlight.parent} does not exist; create it or pick another path.",
+            param_hint="--highlight",
+        )
     claim = Claim(
         number=number,
         holder=holder,
@@ -61,9 +66,13 @@ def check_bill(
     click.echo(report.to_json() if as_json else report.to_text())
     if highlight is not None:
         try:
-            written = write_highlight(data, report, highlight)
+            if not write_highlight(data, report, highlight):
+                click.echo(
+                    "No highlight: neither the number nor the name is on the bill.", err=True
+                )
         except BillError as e:
-            written = False
             click.echo(f"No highlight: {e.message}", err=True)
-        if not written:
-            click.echo("No highlight: neither the number nor the name is on the bill.", err=True)
+        except OSError as e:
+            raise click.ClickException(
+                f"No highlight: cannot write {highlight} ({e.strerror})."
+            ) from None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import logging
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import FrameType
 
 import click
 
+from bot.logs import configure_logging
 from bot.runtime import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 from store.errors import UserFacingError
+from telephony.errors import TelephonyError
 
 
 def settings_or_exit() -> Settings:
@@ -18,12 +21,7 @@ def settings_or_exit() -> Settings:
         settings = load_settings()
     except SettingsError as error:
         raise click.ClickException(error.message) from None
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # One line per request is noise; slack_sdk at DEBUG would log message bodies (credentials).
-    for chatty in ("httpx", "alembic.runtime.migration", "slack_sdk"):
-        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(settings.log_level)
     return settings
 
 
@@ -34,3 +32,19 @@ def explained() -> Iterator[None]:
         yield
     except (StartupError, UserFacingError) as error:
         raise click.ClickException(str(error)) from None
+    except TelephonyError as error:
+        raise click.ClickException(error.sentence) from None
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """`kill -TERM` ends the command as Ctrl-C does, so its clean-up runs (the private Redis)."""
+
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,28 +1,36 @@
-"""`sipdesk demo`: watch the bot at work against the local Slack sandbox."""
+"""`sipdesk demo`: watch the bot at work against the local Slack sandbox, then talk to it."""
 
 from __future__ import annotations
 
 import click
 
-from bot.cli.common import explained, settings_or_exit
-from bot.demo import play, set_the_stage
+from bot.cli.common import explained, settings_or_exit, stop_on_sigterm
 
 
 @click.command()
-@click.option("--keep-running", is_flag=True, help="Leave the bot and sandbox up afterwards.")
-def demo(keep_running: bool) -> None:
-    """Run the real bot on the embedded defaults against the local Slack sandbox and print the
+@click.option(
+    "--keep-running",
+    "--interactive",
+    "interactive",
+    is_flag=True,
+    help="Afterwards, a prompt: type as a customer or as staff and see what each person sees.",
+)
+def demo(interactive: bool) -> None:
+    """Run the real bot against the local Slack sandbox, in a throwaway home, and print the
     conversation: customers asking in shared channels, staff on the Home tab, a forged request
-    refused."""
+    refused. Nothing is written to your database."""
+    from bot.demo import play, set_the_stage
+    from bot.demo_prompt import talk
+
     settings = settings_or_exit()
-    if not settings.sandbox:
-        raise click.UsageError("The demo talks to the local sandbox; unset the SLACK_* tokens.")
-    with explained():
-        stage = set_the_stage(settings)
-    try:
-        play(stage, click.echo)
-        if keep_running:
-            click.echo("Press Ctrl-C to stop.")
-            stage.server.serve_forever_in_foreground()
-    finally:
-        stage.close()
+    with stop_on_sigterm():
+        with explained():
+            stage = set_the_stage(settings)
+        try:
+            play(stage, click.echo)
+            if interactive:
+                talk(stage, click.echo)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stage.close()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import errno
+
 import click
 
-from bot.cli.common import explained, settings_or_exit
-from bot.pages.serve import pages_app, serve_pages
-from bot.runtime import start_runtime
-from bot.socket_mode import socket_mode_handler
-from bot.web import HttpServer, make_wsgi
+from bot.cli.common import explained, settings_or_exit, stop_on_sigterm
+from bot.runtime import Runtime, start_runtime
 from bot.worker import JobWorker
 
 
@@ -16,43 +15,68 @@ from bot.worker import JobWorker
 def run() -> None:
     """Run the bot: HTTP on HOST:PORT (POST /slack/events, GET /healthz), or Socket Mode.
 
-    With no Slack credentials set it talks to the built-in local Slack sandbox.
+    Needs Slack credentials (see README, "Create the Slack app"); `sipdesk demo` runs without.
     """
     settings = settings_or_exit()
+    with stop_on_sigterm():
+        with explained():
+            runtime = start_runtime(settings)
+        # On the embedded defaults (no DATABASE_URL) one process is the whole product, jobs too.
+        jobs = JobWorker(runtime).start() if settings.database_url is None else None
+        try:
+            if settings.socket_mode:
+                _serve_socket_mode(runtime)
+            else:
+                _serve_http(runtime)
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into one
+            pass
+        finally:
+            if jobs is not None:
+                jobs.stop()
+            runtime.close()
+    click.echo("sipdesk: stopped")
+
+
+def _serve_socket_mode(runtime: Runtime) -> None:
+    from bot.pages.serve import serve_pages
+    from bot.socket_mode import socket_mode_handler
+
     with explained():
-        runtime = start_runtime(settings)
-    # On the embedded defaults (no DATABASE_URL) one process is the whole product, jobs included.
-    jobs = JobWorker(runtime).start() if settings.database_url is None else None
+        handler = socket_mode_handler(runtime)
+    click.echo(f"sipdesk: Socket Mode, linking through {runtime.settings.slack_api_url}")
+    pages = serve_pages(runtime)  # Socket Mode has no HTTP server: the pages get their own
+    click.echo(f"sipdesk: one-time pages on {pages.url}/links/")
     try:
-        if settings.socket_mode:
-            with explained():
-                handler = socket_mode_handler(runtime)
-            click.echo(f"sipdesk: Socket Mode, linking through {settings.slack_api_url}")
-            pages = serve_pages(runtime)
-            click.echo(f"sipdesk: one-time pages on {pages.url}/links/")
-            try:
-                handler.start()  # type: ignore[no-untyped-call]  # blocks until interrupted
-            finally:
-                handler.close()  # type: ignore[no-untyped-call]  # its worker threads too
-                pages.stop()
-            return
+        handler.start()  # type: ignore[no-untyped-call]  # blocks until interrupted
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]  # its worker threads too
+        pages.stop()
+
+
+def _serve_http(runtime: Runtime) -> None:
+    from bot.pages.serve import pages_app
+    from bot.web import HttpServer, make_wsgi
+
+    settings = runtime.settings
+    try:
         server = HttpServer(
             make_wsgi(runtime.app, runtime.health, pages_app(runtime)),
             settings.host,
             settings.port,
             threads=settings.http_threads,
         )
-        click.echo(
-            f"sipdesk: listening on {server.url}/slack/events, health at /healthz, "
-            f"one-time pages at {settings.effective_public_url}/links/"
-        )
-        if runtime.sandbox is not None:
-            click.echo(
-                f"sipdesk: no Slack credentials set; using the local Slack sandbox at "
-                f"{runtime.sandbox.api_url} (try `sipdesk demo`)"
-            )
-        server.serve_forever()
-    finally:
-        if jobs is not None:
-            jobs.stop()
-        runtime.close()
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            raise click.ClickException(
+                f"Port {settings.port} on {settings.host} is already in use: stop what listens "
+                "there or set PORT to another port."
+            ) from None
+        raise click.ClickException(
+            f"Cannot listen on {settings.host}:{settings.port} ({error.strerror}): check HOST "
+            "and PORT."
+        ) from None
+    click.echo(
+        f"sipdesk: listening on {server.url}/slack/events, health at /healthz, "
+        f"one-time pages at {settings.effective_public_url}/links/"
+    )
+    server.serve_forever()

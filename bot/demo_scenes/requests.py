@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.demo_scenes.demo_bill import demo_bill
 from bot.worker import JobWorker
 from handlers.approvals.blocks import REASON_BLOCK, REASON_INPUT, REJECT_REASON_VIEW
-from slack_sandbox.threads import thread_replies
+from slack_sandbox.threads import share_file_in_thread, thread_replies
 from store.models import Request, SipAccount
 
 if TYPE_CHECKING:
@@ -190,7 +190,9 @@ def _scene(s: Scene) -> None:
         out(f"[{s.name(w.globex_channel)}] {s.name(w.carol)} shares {name} in the thread")
         bill = demo_bill("Globex Dental Care Limited", billed, issued)
         root = str(proof.customer_message_ts)
-        s.slack.share_file_in_thread(w.carol, w.globex_channel, root, name, bill, "application/pdf")
+        share_file_in_thread(
+            s.slack, w.carol, w.globex_channel, root, name, bill, "application/pdf"
+        )
         s.thread(proof, until)
     card = s.card(proof.id, lambda c: "Bill checks" in _text(c))
     uploads = s.sandbox.eventually(lambda: s.sandbox.calls_to("files.completeUploadExternal"), 10)

@@ -21,7 +21,7 @@ from handlers.help.blocks import help_blocks
 from handlers.mrkdwn import quote
 from handlers.notifiers import slack_notifier
 from handlers.notify import Notifier
-from handlers.registry import Registry, _call_with
+from handlers.registry import Registry, call_with
 from handlers.services import Services
 from store.dedupe import EventDeduplicator
 from store.errors import UserFacingError
@@ -56,7 +56,7 @@ def register(registry: Registry, services: Services) -> None:
         one_word = len(words) == 1 and words[0].lower() != "voip"
         if (one_word or (words and words[0].lower() in HELP_WORDS)) and help_answer is not None:
             given = {"ack": ack, "command": command, "body": body, "respond": respond}
-            _call_with(help_answer, {**given, "client": client, "context": context, "say": say})
+            call_with(help_answer, {**given, "client": client, "context": context, "say": say})
             return
         ack()
         asker = _asker(command)

@@ -13,7 +13,7 @@ from handlers.asker import Asker
 from handlers.help.blocks import help_blocks, help_text
 from handlers.mentions.router import ThreadReplies, as_command, read_mention, split_command
 from handlers.notifiers import slack_notifier
-from handlers.registry import Registry, _call_with
+from handlers.registry import Registry, call_with
 from handlers.services import Services
 from store.dedupe import EventDeduplicator
 from store.errors import UserFacingError
@@ -45,7 +45,7 @@ def register(registry: Registry, services: Services) -> None:
                 )
                 if listener is not None:
                     payload = as_command(mention, command, text)
-                    _call_with(
+                    call_with(
                         listener,
                         {
                             "ack": replies.ack,

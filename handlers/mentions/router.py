@@ -8,7 +8,6 @@ mention's thread; so every use case is reachable by mention with no code of its 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +88,3 @@ class ThreadReplies:
 
     def say(self, text: str | None = None, blocks: list[Block] | None = None, **more: Any) -> None:
         self.reply(text, blocks, **more)
-
-
-Replier = Callable[..., None]

@@ -9,6 +9,7 @@ untouched).
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -33,6 +34,8 @@ ANONYMOUS = "anonymous"
 CALLER_ID_ATTRIBUTES = (PSTN_CID, VOIP_CID_NAME, VOIP_CID_NUMBER)
 
 USERNAME_ATTEMPTS = 5
+
+log = logging.getLogger(__name__)
 
 
 def ha1(username: str, realm: str, password: str) -> str:
@@ -138,6 +141,27 @@ class KamailioPlatform:
             return NewSipAccount(username, password, self.sip_domain, clean, customer_ref)
         raise Conflict("No free SIP username was found; please try again.")
 
+    def adopt_sip_account(
+        self, customer_ref: str, username: str, label: str, *, mailbox: bool, mwi: bool
+    ) -> bool:
+        """The store row, and a `subscriber` row if Kamailio has none (its password unknown to
+        anyone until it is reset)."""
+        with store_errors(), self._database.session() as session:
+            _, changed = self._book.adopt(
+                session, customer_ref, username, label, mailbox=mailbox, mwi=mwi
+            )
+            with unavailable_on_db_error(), self._kamailio.begin() as conn:
+                present = conn.scalar(
+                    select(subscriber.c.id)
+                    .where(subscriber.c.username == username)
+                    .where(subscriber.c.domain == self.sip_domain)
+                )
+                if present is None:
+                    row = self._subscriber_row(username, new_password())
+                    conn.execute(insert(subscriber).values(**row))
+                    changed = True
+        return changed
+
     def reset_password(self, username: str) -> str:
         """New HA1 hashes in `subscriber` (the row is recreated if it went missing)."""
         password = new_password()
@@ -189,14 +213,14 @@ class KamailioPlatform:
                     .where(subscriber.c.username == username)
                     .where(subscriber.c.domain == self.sip_domain)
                 )
-        except Exception:
-            pass
+        except Exception:  # the error that brought us here is re-raised by the caller
+            log.warning("could not remove the orphan subscriber %s", username, exc_info=True)
 
     def _write_preferences(self, username: str, values: dict[str, str | None]) -> None:
         """Replace the given attributes of `username`; None deletes the attribute."""
         now = datetime.now(UTC).replace(tzinfo=None)
         with unavailable_on_db_error(), self._kamailio.begin() as conn:
-            _delete_preferences(conn, username, values.keys())
+            _delete_preferences(conn, username, self.sip_domain, values.keys())
             rows = [
                 {
                     "uuid": "",
@@ -221,6 +245,7 @@ class KamailioPlatform:
             usr_preferences.c.username, usr_preferences.c.attribute, usr_preferences.c.value
         ).where(
             usr_preferences.c.username.in_(wanted),
+            usr_preferences.c.domain == self.sip_domain,  # the same user may exist elsewhere
             usr_preferences.c.attribute.in_(CALLER_ID_ATTRIBUTES),
         )
         found: dict[str, dict[str, str]] = {}
@@ -230,10 +255,13 @@ class KamailioPlatform:
         return found
 
 
-def _delete_preferences(conn: Connection, username: str, attributes: Iterable[str]) -> None:
+def _delete_preferences(
+    conn: Connection, username: str, domain: str, attributes: Iterable[str]
+) -> None:
     conn.execute(
         delete(usr_preferences).where(
             usr_preferences.c.username == username,
+            usr_preferences.c.domain == domain,
             usr_preferences.c.attribute.in_(list(attributes)),
         )
     )

@@ -30,8 +30,9 @@ def running_bot(
         SIPDESK_START_REDIS=False,
         SIPDESK_STAFF_CHANNEL=world.staff_channel,
         SIPDESK_STAFF_USERGROUP=world.staff_group,
+        **sandbox.bot_env(),
     )
-    runtime = start_runtime(settings, sandbox=sandbox)
+    runtime = start_runtime(settings)
     server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     try:

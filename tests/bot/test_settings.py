@@ -9,7 +9,7 @@ from bot.settings import SettingsError, TelephonyKind, load_settings
 
 def test_nothing_set_means_the_embedded_defaults():
     settings = load_settings(_env_file=None)
-    assert settings.sandbox is True
+    assert settings.has_slack_credentials is False
     assert settings.effective_database_url.startswith("sqlite:///")
     assert settings.effective_database_url.endswith("var/sipdesk.sqlite3")
     assert settings.port == 3000
@@ -43,7 +43,7 @@ def test_socket_mode_needs_an_app_token_and_a_bot_token(monkeypatch: pytest.Monk
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     monkeypatch.setenv("SIPDESK_STAFF_CHANNEL", "C0STAFF")
     settings = load_settings(_env_file=None)
-    assert settings.socket_mode and not settings.sandbox
+    assert settings.socket_mode and settings.has_slack_credentials
 
 
 def test_secrets_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch):
@@ -51,3 +51,45 @@ def test_secrets_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh")
     monkeypatch.setenv("SIPDESK_STAFF_CHANNEL", "C0STAFF")
     assert "very-secret" not in repr(load_settings(_env_file=None))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("LOG_LEVEL", "loud", "LOG_LEVEL: must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL"),
+        ("KAMAILIO_TIMEZONE", "Mars/Base", "KAMAILIO_TIMEZONE: must be an IANA time zone"),
+        ("SIPDESK_STAFF_CHANNEL", "#support", "SIPDESK_STAFF_CHANNEL: must be a Slack channel ID"),
+        ("SIPDESK_STAFF_USERGROUP", "@support", "SIPDESK_STAFF_USERGROUP: must be a Slack user"),
+        ("SIPDESK_SIP_DOMAIN", "sip example", "SIPDESK_SIP_DOMAIN: must be a host name"),
+        ("KAMAILIO_JSONRPC_URL", "127.0.0.1:5071", "KAMAILIO_JSONRPC_URL: must be an http(s) URL"),
+        ("SIPDESK_REGISTRATIONS_FEED", "ftp://x/y", "SIPDESK_REGISTRATIONS_FEED: must be a file"),
+        ("KAMAILIO_DB_URL", "kamailio", "KAMAILIO_DB_URL: must be a database URL"),
+    ],
+)
+def test_a_typo_in_any_setting_is_named_with_what_it_should_be(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, expected: str
+):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    assert any(p.startswith(expected) for p in error.value.problems), error.value.problems
+    assert "Value error" not in error.value.message
+
+
+def test_a_bad_url_is_echoed_without_its_password(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://admin:s3cret@db/sipdesk")
+    monkeypatch.setenv("KAMAILIO_DB_URL", "mongo://admin:s3cret@db/kamailio")
+    with pytest.raises(SettingsError) as error:
+        load_settings(_env_file=None)
+    assert "s3cret" not in error.value.message
+
+
+def test_the_log_level_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_settings(_env_file=None).log_level == "DEBUG"
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "::1", "sipdesk.internal", "10.0.0.7"])
+def test_any_address_or_host_name_is_a_host(monkeypatch: pytest.MonkeyPatch, host: str):
+    monkeypatch.setenv("HOST", host)
+    assert load_settings(_env_file=None).host == host

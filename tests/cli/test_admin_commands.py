@@ -7,12 +7,14 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import select
 
+from slack_sandbox import SlackSandbox
 from store.db import Database
 from store.models import ChannelLink, ChannelRole, Customer, SipAccount
 
@@ -24,6 +26,14 @@ def _sipdesk(database: Database, *args: str, env: dict[str, str] | None = None):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
     clean.update({"DATABASE_URL": database.url, **(env or {})})
     return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)
+
+
+@pytest.fixture
+def slack_env() -> Iterator[dict[str, str]]:
+    """`sipdesk run` pointed at a local sandbox through its settings, as at a real Slack."""
+    with SlackSandbox() as sandbox:
+        world = sandbox.seed_demo_world()
+        yield {**sandbox.bot_env(), "SIPDESK_STAFF_CHANNEL": world.staff_channel}
 
 
 def test_help_explains_every_command():
@@ -94,17 +104,112 @@ def test_a_file_that_is_not_yaml_is_refused_plainly(database: Database, tmp_path
     assert result.returncode == 1 and "is not valid YAML" in result.stderr
 
 
-def test_link_channel_links_a_customer_or_the_staff(database: Database):
+def test_link_channel_links_a_customer_channel(database: Database):
     _sipdesk(database, "import-accounts", str(EXAMPLE))
     linked = _sipdesk(database, "link-channel", "C0NEWGLOBEX", "GLOBEX-001")
     assert linked.returncode == 0, linked.stderr
-    staff = _sipdesk(database, "link-channel", "C0STAFF", "--staff")
-    assert staff.returncode == 0, staff.stderr
     unknown = _sipdesk(database, "link-channel", "C0X", "NOPE-1")
     assert unknown.returncode == 1 and "No customer 'NOPE-1'" in unknown.stderr
     with database.session() as session:
         roles = {c.channel_id: c.role for c in session.scalars(select(ChannelLink))}
-    assert roles["C0NEWGLOBEX"] is ChannelRole.CUSTOMER and roles["C0STAFF"] is ChannelRole.STAFF
+    assert roles["C0NEWGLOBEX"] is ChannelRole.CUSTOMER
+
+
+def test_the_staff_channel_is_the_setting_and_never_a_link(database: Database):
+    staff = _sipdesk(database, "link-channel", "C0STAFF", "--staff")
+    assert staff.returncode == 2
+    assert "The staff channel is the SIPDESK_STAFF_CHANNEL setting" in staff.stderr
+    _sipdesk(database, "import-accounts", str(EXAMPLE))
+    as_customer = _sipdesk(
+        database,
+        "link-channel",
+        "C0STAFF",
+        "GLOBEX-001",
+        env={"SIPDESK_STAFF_CHANNEL": "C0STAFF"},
+    )
+    assert as_customer.returncode == 2 and "is the staff channel" in as_customer.stderr
+    with database.session() as session:
+        assert (
+            session.scalar(select(ChannelLink).where(ChannelLink.channel_id == "C0STAFF")) is None
+        )
+
+
+UNREACHABLE = "postgresql+psycopg://postgres:hunter2@127.0.0.1:1/none"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("migrate",), ("import-accounts", str(EXAMPLE)), ("link-channel", "C0ABC", "GLOBEX-001")],
+)
+def test_an_unreachable_database_is_one_sentence_with_the_password_masked(args: tuple[str, ...]):
+    result = _sipdesk(Database(UNREACHABLE), *args)
+    assert result.returncode == 1
+    assert "Cannot open the database at postgresql+psycopg://postgres:***@127.0.0.1:1/none" in (
+        result.stderr
+    )
+    assert "hunter2" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_accounts_file_that_is_not_utf8_is_refused_plainly(database: Database, tmp_path: Path):
+    latin1 = tmp_path / "accounts.yml"
+    latin1.write_bytes(
+        EXAMPLE.read_text().replace("Globex Dental", "Glöbex Dental").encode("latin-1")
+    )
+    result = _sipdesk(database, "import-accounts", str(latin1))
+    assert result.returncode == 1
+    assert "is not UTF-8 text (byte 0xf6 at position" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_empty_accounts_file_says_what_a_file_must_hold(database: Database, tmp_path: Path):
+    empty = tmp_path / "accounts.yml"
+    empty.write_text("# nothing yet\n")
+    result = _sipdesk(database, "import-accounts", str(empty))
+    assert result.returncode == 1
+    assert "The accounts file is empty: an accounts file holds `version: 1` and a `customers:`" in (
+        result.stderr
+    )
+
+
+def test_an_unknown_country_is_refused_with_its_place(database: Database, tmp_path: Path):
+    edited = tmp_path / "accounts.yml"
+    edited.write_text(
+        EXAMPLE.read_text().replace(
+            "country: IE\n    timezone: Europe/Dublin",
+            "country: ZZ\n    timezone: Europe/Dublin",
+            1,
+        )
+    )
+    result = _sipdesk(database, "import-accounts", str(edited))
+    assert result.returncode == 1
+    assert "customers[1].country: 'ZZ' is not a country code such as IE or GB" in result.stderr
+
+
+def test_import_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: str):
+    name = f"sipdesk_lag_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        base = postgres_admin_dsn.rsplit("/", 1)[0].replace(
+            "postgresql://", "postgresql+psycopg://"
+        )
+        lagging = Database(f"{base}/{name}")
+        result = _sipdesk(lagging, "import-accounts", str(EXAMPLE))
+        assert result.returncode == 1
+        assert "The database schema is behind this release: run `sipdesk migrate`." in result.stderr
+        with lagging.engine.connect() as conn:  # nothing was migrated behind the operator's back
+            assert (
+                conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+                ).scalar()
+                == 0
+            )
+        lagging.dispose()
+    finally:
+        with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.mark.parametrize(
@@ -112,6 +217,8 @@ def test_link_channel_links_a_customer_or_the_staff(database: Database):
     [
         ({"PORT": "eighty"}, "PORT:"),
         ({"SLACK_BOT_TOKEN": "xoxp-user", "SIPDESK_TELEPHONY": "asterisk"}, "SIPDESK_TELEPHONY"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL: must be one of DEBUG, INFO"),
+        ({"KAMAILIO_TIMEZONE": "Mars/Base"}, "KAMAILIO_TIMEZONE: must be an IANA time zone"),
     ],
 )
 def test_bad_settings_stop_start_up_with_one_message(database: Database, env, expected):  # type: ignore[no-untyped-def]
@@ -122,7 +229,27 @@ def test_bad_settings_stop_start_up_with_one_message(database: Database, env, ex
     assert "Traceback" not in result.stderr
 
 
-def test_run_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: str):
+def test_a_bad_log_level_stops_every_command_with_one_message(database: Database):
+    for args in (("migrate",), ("import-accounts", str(EXAMPLE)), ("link-channel", "C0A", "X")):
+        result = _sipdesk(database, *args, env={"LOG_LEVEL": "loud"})
+        assert result.returncode == 1, args
+        assert "LOG_LEVEL: must be one of DEBUG, INFO" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_run_without_slack_credentials_says_what_to_set_and_stops(database: Database):
+    result = _sipdesk(database, "run")  # would serve a pretend Slack forever if it started
+    assert result.returncode == 1
+    assert "No Slack credentials are set: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET" in (
+        result.stderr
+    )
+    assert "sipdesk demo" in result.stderr and "Traceback" not in result.stderr
+    assert "listening" not in result.stdout
+
+
+def test_run_refuses_a_postgresql_schema_that_lags_behind(
+    postgres_admin_dsn: str, slack_env: dict[str, str]
+):
     name = f"sipdesk_lag_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -130,7 +257,7 @@ def test_run_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: st
         base = postgres_admin_dsn.rsplit("/", 1)[0].replace(
             "postgresql://", "postgresql+psycopg://"
         )
-        result = _sipdesk(Database(f"{base}/{name}"), "run")
+        result = _sipdesk(Database(f"{base}/{name}"), "run", env=slack_env)
         assert result.returncode == 1
         assert "The database schema is behind this release: run `sipdesk migrate`." in result.stderr
     finally:
@@ -138,8 +265,10 @@ def test_run_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn: st
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def test_run_says_plainly_when_the_database_does_not_answer():
-    result = _sipdesk(Database("postgresql+psycopg://postgres@127.0.0.1:1/none"), "run")
+def test_run_says_plainly_when_the_database_does_not_answer(slack_env: dict[str, str]):
+    result = _sipdesk(
+        Database("postgresql+psycopg://postgres@127.0.0.1:1/none"), "run", env=slack_env
+    )
     assert result.returncode == 1
     assert "Cannot open the database" in result.stderr
     assert "Traceback" not in result.stderr

@@ -76,3 +76,21 @@ def test_the_installed_console_script_runs_check_bill(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert json.loads(done.stdout)["error"] == "unsupported"
+
+
+def test_a_highlight_into_a_missing_folder_is_refused_before_the_bill_is_read(
+    tmp_path: Path,
+) -> None:
+    bill = tmp_path / "bill.pdf"
+    make_bill(bill)
+    missing = tmp_path / "no-such-folder" / "proof.png"
+    done = subprocess.run(
+        [str(SIPDESK), "check-bill", str(bill), *ARGS, "--highlight", str(missing)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert f"the folder {missing.parent} does not exist" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "Verdict" not in done.stdout  # said before, not after the slow part

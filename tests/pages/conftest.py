@@ -35,8 +35,9 @@ def pages_bot(
         SIPDESK_STAFF_USERGROUP=world.staff_group,
         HOST="127.0.0.1",
         PORT=port,
+        **sandbox.bot_env(),
     )
-    runtime = start_runtime(settings, sandbox=sandbox)
+    runtime = start_runtime(settings)
     seed_globex(runtime, world)
     wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
     server = HttpServer(wsgi, "127.0.0.1", port).start()

@@ -17,7 +17,7 @@ from desk import Desk
 from sqlalchemy import select
 
 from bot.pages.serve import pages_app
-from bot.runtime import start_runtime
+from bot.runtime import Runtime, start_runtime
 from bot.settings import load_settings
 from bot.web import HttpServer, make_wsgi
 from bot.worker import JobWorker
@@ -25,6 +25,7 @@ from slack_sandbox import DemoWorld, SlackDriver, SlackSandbox
 from store import account_import
 from store.db import Database
 from store.models import ChannelLink, ChannelRole
+from telephony.account_import import import_accounts
 
 REPO = Path(__file__).resolve().parents[2]
 # The bills are drawn by the ocr_checks tests' own maker; appended, so `ocr_checks` stays ours.
@@ -33,13 +34,14 @@ sys.path.append(str(REPO / "tests" / "ocr_checks"))
 EXAMPLE_ACCOUNTS = REPO / "examples" / "accounts.yml"
 
 
-def load_customers(database: Database, world: DemoWorld) -> None:
+def load_customers(runtime: Runtime, world: DemoWorld) -> None:
     data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text(encoding="utf-8"))
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
-    with database.session() as session:
-        account_import.apply(session, account_import.parse(data))
+    document = account_import.parse(data)
+    import_accounts(runtime.db, runtime.services.telephony, document)
+    with runtime.db.session() as session:
         staff = select(ChannelLink).where(ChannelLink.channel_id == world.staff_channel)
         if session.scalar(staff) is None:
             session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
@@ -68,10 +70,10 @@ def open_desk(
         SIPDESK_START_REDIS=False,
         SIPDESK_STAFF_CHANNEL=world.staff_channel,
         SIPDESK_STAFF_USERGROUP=world.staff_group,
-        **env,
+        **{**sandbox.bot_env(), **env},
     )
-    runtime = start_runtime(settings, sandbox=sandbox)
-    load_customers(runtime.db, world)
+    runtime = start_runtime(settings)
+    load_customers(runtime, world)
     wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
     server = HttpServer(wsgi, "127.0.0.1", port).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)

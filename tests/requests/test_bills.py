@@ -7,6 +7,7 @@ from conftest import recent
 from desk import Desk, buttons, card_text
 from sqlalchemy import select
 
+from slack_sandbox.threads import share_file_in_thread
 from store.models import Evidence
 
 NUMBER = "+35317654321"
@@ -35,8 +36,8 @@ def ask_for_new_number(desk: Desk, user: str, channel: str, account: str) -> int
 def share(desk: Desk, request_id: int, user: str, name: str, content: bytes, mimetype: str) -> str:
     request = desk.request(request_id)
     assert request.customer_message_ts is not None
-    upload = desk.slack.share_file_in_thread(
-        user, request.channel_id, request.customer_message_ts, name, content, mimetype
+    upload = share_file_in_thread(
+        desk.slack, user, request.channel_id, request.customer_message_ts, name, content, mimetype
     )
     return upload.file_id
 
@@ -147,7 +148,8 @@ def test_a_file_message_resent_under_a_new_event_id_is_one_bill(desk: Desk):
     request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
     request = desk.request(request_id)
     assert request.customer_message_ts is not None
-    upload = desk.slack.share_file_in_thread(
+    upload = share_file_in_thread(
+        desk.slack,
         w.carol,
         w.globex_channel,
         request.customer_message_ts,

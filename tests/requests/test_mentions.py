@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from desk import Desk
 
-from slack_sandbox.threads import mention_bot, thread_texts
+from slack_sandbox.threads import mention_bot, mention_in_thread, thread_texts
 
 
 def test_a_mention_with_the_commands_words_is_answered_in_its_thread(desk: Desk):
     w = desk.world
-    mention = desk.slack.mention(w.carol, w.globex_channel, "callerid k3x9q2m7ab +35312345679")
+    mention = mention_in_thread(
+        desk.slack, w.carol, w.globex_channel, "callerid k3x9q2m7ab +35312345679"
+    )
     request_id = desk.sandbox.eventually(desk.requests)[0].id
     desk.wait_state(request_id, "applied")
     assert desk.request(request_id).customer_message_ts == mention["ts"]
@@ -21,8 +23,11 @@ def test_a_mention_with_the_commands_words_is_answered_in_its_thread(desk: Desk)
 
 def test_plain_unambiguous_phrasing_works_too(desk: Desk):
     w = desk.world
-    desk.slack.mention(
-        w.carol, w.globex_channel, "change caller id of Reception desk to +353 1 234 5679"
+    mention_in_thread(
+        desk.slack,
+        w.carol,
+        w.globex_channel,
+        "change caller id of Reception desk to +353 1 234 5679",
     )
     request_id = desk.sandbox.eventually(desk.requests)[0].id
     desk.wait_state(request_id, "applied")
@@ -31,7 +36,7 @@ def test_plain_unambiguous_phrasing_works_too(desk: Desk):
 
 def test_anything_else_gets_the_help_in_the_thread(desk: Desk):
     w = desk.world
-    mention = desk.slack.mention(w.carol, w.globex_channel, "what is the weather like")
+    mention = mention_in_thread(desk.slack, w.carol, w.globex_channel, "what is the weather like")
     said = desk.sandbox.eventually(
         lambda: thread_texts(desk.sandbox, w.globex_channel, mention["ts"])
     )
@@ -41,7 +46,7 @@ def test_anything_else_gets_the_help_in_the_thread(desk: Desk):
 
 def test_sip_words_reach_the_sip_commands_listeners(desk: Desk):
     w = desk.world
-    mention = desk.slack.mention(w.carol, w.globex_channel, "sip help")
+    mention = mention_in_thread(desk.slack, w.carol, w.globex_channel, "sip help")
     said = desk.sandbox.eventually(
         lambda: thread_texts(desk.sandbox, w.globex_channel, mention["ts"])
     )
@@ -50,7 +55,9 @@ def test_sip_words_reach_the_sip_commands_listeners(desk: Desk):
 
 def test_a_refusal_is_said_in_the_thread_and_creates_nothing(desk: Desk):
     w = desk.world
-    mention = desk.slack.mention(w.carol, w.globex_channel, "callerid nosuchphone +35312345679")
+    mention = mention_in_thread(
+        desk.slack, w.carol, w.globex_channel, "callerid nosuchphone +35312345679"
+    )
     said = desk.sandbox.eventually(
         lambda: thread_texts(desk.sandbox, w.globex_channel, mention["ts"])
     )
@@ -70,7 +77,7 @@ def test_a_retried_event_and_a_message_resent_under_a_new_event_id_make_one_requ
     request_id = desk.sandbox.eventually(desk.requests)[0].id
     desk.wait_state(request_id, "applied")
     # A later, different ask proves the bot went through every delivery before it.
-    desk.slack.mention(w.carol, w.globex_channel, "callerid p8w4n6t1cz +35312345679")
+    mention_in_thread(desk.slack, w.carol, w.globex_channel, "callerid p8w4n6t1cz +35312345679")
     desk.sandbox.eventually(lambda: len(desk.requests()) == 2)
     desk.wait_state(desk.requests()[1].id, "applied")
     assert len(desk.requests()) == 2

@@ -11,7 +11,7 @@ import pytest
 from desk import Desk, card_text
 from sqlalchemy import select, text
 
-from slack_sandbox.threads import thread_replies
+from slack_sandbox.threads import mention_in_thread, thread_replies
 from store.models import SipAccount
 
 
@@ -129,7 +129,7 @@ def test_only_the_requester_accepts_the_cost(desk: Desk):
 
 def test_a_mention_asks_for_a_new_sip_account_too(desk: Desk):
     w = desk.world
-    mention = desk.slack.mention(w.dave, w.initech_channel, "sip new Loading bay")
+    mention = mention_in_thread(desk.slack, w.dave, w.initech_channel, "sip new Loading bay")
     request_id = desk.sandbox.eventually(desk.requests)[0].id
     desk.wait_card(request_id)
     assert desk.request(request_id).customer_message_ts == mention["ts"]

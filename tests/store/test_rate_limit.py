@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from store.rate_limit import ChannelRateLimiter
+from store.rate_limit import ChannelBusy, ChannelRateLimiter
 
 # Between two reservations a few milliseconds pass on Redis' clock; allow for a loaded machine.
 SLACK = 0.15
@@ -27,7 +27,7 @@ def test_messages_to_one_channel_are_spaced_one_second_apart(
     redis_client: redis.Redis, redis_prefix: str
 ) -> None:
     limiter = ChannelRateLimiter(redis_client, redis_prefix, rate_per_second=1.0, burst=1)
-    delays = [limiter.reserve("C_SHARED") for _ in range(5)]
+    delays = [limiter.reserve("C_SHARED", max_wait=10) for _ in range(5)]
     assert delays[0] == 0
     for n, delay in enumerate(delays):
         assert n - SLACK <= delay <= n
@@ -58,7 +58,7 @@ def test_two_replicas_share_one_channels_budget(
         ChannelRateLimiter(client, redis_prefix, rate_per_second=1.0, burst=1)
         for client in (redis_client, second_client)
     ]
-    delays = [replicas[n % 2].reserve("C_SHARED") for n in range(6)]
+    delays = [replicas[n % 2].reserve("C_SHARED", max_wait=10) for n in range(6)]
     for n, delay in enumerate(delays):
         assert n - SLACK <= delay <= n
 
@@ -89,12 +89,40 @@ def test_a_429_from_slack_holds_the_channel_for_every_replica(
     got_429 = ChannelRateLimiter(redis_client, redis_prefix, rate_per_second=1.0, burst=3)
     other = ChannelRateLimiter(second_client, redis_prefix, rate_per_second=1.0, burst=3)
     got_429.hold("C_SHARED", 30)
-    first_after = other.reserve("C_SHARED")
+    first_after = other.reserve("C_SHARED", max_wait=60)
     assert 30 - SLACK <= first_after <= 30
-    assert 31 - SLACK <= other.reserve("C_SHARED") <= 31
+    assert 31 - SLACK <= other.reserve("C_SHARED", max_wait=60) <= 31
     # A shorter hold never shortens a longer one.
     got_429.hold("C_SHARED", 1)
-    assert other.reserve("C_SHARED") > 31
+    assert other.reserve("C_SHARED", max_wait=60) > 31
+
+
+def test_after_an_hour_long_retry_after_a_sender_is_declined_not_put_to_sleep(
+    redis_client: redis.Redis, redis_prefix: str
+) -> None:
+    slept: list[float] = []
+    limiter = ChannelRateLimiter(
+        redis_client, redis_prefix, rate_per_second=1.0, burst=3, sleep=slept.append
+    )
+    limiter.hold("C_SHARED", 3600)
+    with pytest.raises(ChannelBusy) as busy:
+        limiter.wait("C_SHARED")
+    assert slept == []
+    assert busy.value.channel == "C_SHARED"
+    assert 3600 - SLACK <= busy.value.retry_in <= 3600
+    # A declined reservation takes no slot: the next sender is not pushed further back.
+    with pytest.raises(ChannelBusy) as again:
+        limiter.reserve("C_SHARED", max_wait=10)
+    assert again.value.retry_in <= 3600
+    assert limiter.reserve("C_OTHER") == 0
+
+
+def test_a_wait_within_the_bound_is_taken(redis_client: redis.Redis, redis_prefix: str) -> None:
+    limiter = ChannelRateLimiter(redis_client, redis_prefix, rate_per_second=1.0, burst=1)
+    assert limiter.reserve("C1", max_wait=0) == 0
+    with pytest.raises(ChannelBusy):
+        limiter.reserve("C1", max_wait=0.5)
+    assert 1 - SLACK <= limiter.reserve("C1", max_wait=1.5) <= 1
 
 
 def test_an_idle_channel_leaves_no_state_behind_for_long(

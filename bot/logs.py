@@ -1,0 +1,42 @@
+"""Logging for every command: one format, passwords in URLs masked, no chatty libraries."""
+
+from __future__ import annotations
+
+import logging
+
+from store.redact import redact
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# One line per HTTP request or migration step is noise at INFO; they speak up from WARNING.
+CHATTY = ("httpx", "alembic.runtime.migration", "slack_bolt", "slack_sdk", "waitress", "websockets")
+
+
+class QuietLibraries(logging.Filter):
+    """Below WARNING, libraries stay silent unless LOG_LEVEL=DEBUG: Bolt logs a refused
+    request's whole body at INFO, and its loggers set their own level, so a logger level
+    would not hold them."""
+
+    def __init__(self, verbose: bool) -> None:
+        super().__init__()
+        self.verbose = verbose
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.verbose or record.levelno >= logging.WARNING:
+            return True
+        return not any(record.name == n or record.name.startswith(n + ".") for n in CHATTY)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Masks the password of any URL in a record, message and traceback alike."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter(FORMAT))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    handler.addFilter(QuietLibraries(verbose=root.level <= logging.DEBUG))
