@@ -46,7 +46,7 @@ def test_the_public_url_defaults_to_where_the_pages_are_served():
         _env_file=None,
         SLACK_BOT_TOKEN="xoxb-1",
         SLACK_APP_TOKEN="xapp-1",
-        SIPDESK_STAFF_CHANNEL="C1",
+        SIPDESK_STAFF_CHANNEL="C0STAFF01",
         SIPDESK_PAGES_PORT=3005,
     )
     assert socket_mode.effective_public_url == "http://127.0.0.1:3005"
