@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import pages, requests
-from bot.pages.serve import pages_app
+from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -67,8 +67,13 @@ def set_the_stage(settings: Settings) -> Stage:
     _load_customers(runtime, world)
     # Bolt's hints about events nobody handles yet are noise beside the transcript.
     logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)
-    wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
-    server = HttpServer(wsgi, "127.0.0.1", port).start()
+    wsgi = make_wsgi(
+        runtime.app,
+        runtime.health,
+        signing_secret=runtime.signing_secret,
+        pages=pages_app(runtime),
+    )
+    server = HttpServer(wsgi, "127.0.0.1", port, limits=door_limits(8)).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     names = {
         world.alice: "alice (support)",

@@ -7,8 +7,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -16,13 +20,22 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 import handlers
+from bot.inbound import CONTEXT_KEY, Malformed, parse
+from bot.signature import VERIFIED_KEY
 from handlers.registry import Registry
 from handlers.services import Services
+from store.breaker import Breaker
+from store.db import is_unavailable
 from store.dedupe import EventDeduplicator, slack_delivery
 from store.errors import UserFacingError
 
 log = logging.getLogger(__name__)
-LISTENER_THREADS = 64
+
+LISTENER_THREADS = 32
+# Deduplication sits in the ack path: it gets a quarter of a second, then is skipped for a while.
+ACK_PATH_REDIS_SECONDS = 0.25
+REDIS_COOLDOWN_SECONDS = 5.0
+TRY_AGAIN_SHORTLY = "sipdesk can't reach a service it needs right now. Please try again shortly."
 
 
 def web_client(token: str, api_url: str) -> WebClient:
@@ -51,19 +64,47 @@ def build_app(
         token_verification_enabled=False,
         request_verification_enabled=signing_secret is not None,
         raise_error_for_unhandled_request=False,
-        # Listeners wait on the per-channel pace after their ack; a crowd of clicks must still
-        # find a free thread to ack in (Bolt's default is 10).
+        # Bolt's default is 5 threads; a few listeners waiting on a dependency took them all.
+        # Work on the database is bounded lower than this (store/db.py), so acks keep a thread.
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
-    app.use(_drop_duplicate_deliveries(EventDeduplicator(services.redis, services.redis_prefix)))
+    app.use(_admit_well_formed)
+    dedupe = EventDeduplicator(ack_path_redis(services.redis), services.redis_prefix)
+    app.use(_drop_duplicate_deliveries(dedupe, Breaker(REDIS_COOLDOWN_SECONDS)))
     app.error(_tell_the_user)
     registry = Registry(app, services)
     handlers.register_all(registry, services)
     return app, registry
 
 
+def ack_path_redis(client: redis.Redis) -> redis.Redis:
+    """The same Redis with a deadline fit for an ack: one try, answered in 250 ms or skipped."""
+    kwargs = dict(client.connection_pool.connection_kwargs)
+    kwargs.update(socket_timeout=ACK_PATH_REDIS_SECONDS, socket_connect_timeout=0.25)
+    kwargs.pop("retry", None)
+    pool = redis.ConnectionPool(
+        connection_class=client.connection_pool.connection_class, max_connections=64, **kwargs
+    )
+    return redis.Redis(connection_pool=pool, retry=Retry(NoBackoff(), 0))
+
+
+def _admit_well_formed(
+    req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
+) -> BoltResponse | None:
+    """A payload that is not a shape we know gets a 400 and one log line, before any listener.
+
+    The HTTP door (bot/web.py) has read it already; Socket Mode deliveries are read here."""
+    if req.context.get(CONTEXT_KEY) is None:
+        try:
+            req.context[CONTEXT_KEY] = parse(req.body)
+        except Malformed as error:
+            log.info("refused a malformed %s delivery: %s", req.mode, error.reason)
+            return BoltResponse(status=400, body='{"error":"malformed request"}')
+    return next()
+
+
 def _drop_duplicate_deliveries(
-    dedupe: EventDeduplicator,
+    dedupe: EventDeduplicator, breaker: Breaker
 ) -> Callable[[BoltRequest, BoltResponse, Callable[[], BoltResponse]], BoltResponse | None]:
     """Slack retries an event it thinks we missed; any replica may get the retry. Answer 200 and
     do nothing for a delivery some replica already took."""
@@ -72,11 +113,19 @@ def _drop_duplicate_deliveries(
         req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
         delivery = slack_delivery(req.body, req.headers)
-        try:
-            first = delivery.key is None or dedupe.first_seen(delivery.key)
-        except Exception:  # Redis down: better a possible duplicate than a lost request
-            log.warning("dedupe unavailable; processing %s", delivery.key, exc_info=True)
-            first = True
+        first = True
+        # Redis down or silent: better a possible duplicate than a late or lost request.
+        if delivery.key is not None and breaker.closed():
+            try:
+                first = dedupe.first_seen(delivery.key)
+                breaker.succeeded()
+            except redis.RedisError as error:
+                if breaker.failed():
+                    log.warning(
+                        "dedupe unavailable (%s); processing deliveries unchecked for %.0f s",
+                        type(error).__name__,
+                        REDIS_COOLDOWN_SECONDS,
+                    )
         if not first:
             log.info("duplicate delivery %s (retry %s) dropped", delivery.key, delivery.retry_num)
             return BoltResponse(status=200, body="")
@@ -85,15 +134,31 @@ def _drop_duplicate_deliveries(
     return middleware
 
 
-def _tell_the_user(error: Exception, body: dict[str, Any], respond: Any, logger: Any) -> None:
+def _tell_the_user(
+    error: Exception, body: dict[str, Any], request: BoltRequest, respond: Any, logger: Any
+) -> None:
     """The one error handler: a known error becomes its sentence, anything else an apology."""
     if isinstance(error, UserFacingError):
         message = error.message
+    elif isinstance(error, redis.RedisError) or is_unavailable(error):
+        # A dependency away (outside a unit of work that would have said so already).
+        logger.warning("a dependency is unavailable (%s)", type(error).__name__)
+        message = TRY_AGAIN_SHORTLY
+    elif isinstance(error, SlackApiError):
+        # Slack said no (a user gone, a view expired): its answer says it all, in one line.
+        logger.warning("Slack refused a call: %s", error.response.get("error", "unknown error"))
+        message = "Sorry, Slack did not accept that. Please try again in a minute."
     else:
         logger.exception("listener failed", exc_info=error)
         message = "Sorry, something went wrong on our side. Please try again in a minute."
+    # A response_url is the sender's to choose: only a request Slack signed (or sent over our
+    # own Socket Mode link) may make us post to one.
+    trusted = request.mode == "socket_mode" or request.context.get(VERIFIED_KEY) is True
+    if not trusted:
+        logger.warning("not answering an error for an unverified request")
+        return
     if respond is not None and (body.get("response_url") or body.get("response_urls")):
         try:
             respond(text=f":warning: {message}", response_type="ephemeral", replace_original=False)
-        except Exception:
-            logger.warning("could not tell the user about an error", exc_info=True)
+        except Exception as failure:
+            logger.warning("could not tell the user about an error (%s)", type(failure).__name__)

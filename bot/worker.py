@@ -16,6 +16,7 @@ from rq.timeouts import TimerDeathPenalty
 
 from bot.runtime import Runtime
 from handlers import job_runtime
+from handlers.caller_id.slack_files import SlackFiles
 from handlers.notifiers import slack_notifier
 from handlers.sweeper import sweep
 
@@ -41,7 +42,10 @@ class JobWorker:
         self._sweep_seconds = sweep_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        job_runtime.install(runtime.services, slack_notifier(runtime.services, runtime.app.client))
+        client = runtime.app.client
+        job_runtime.install(
+            runtime.services, slack_notifier(runtime.services, client), SlackFiles(client)
+        )
 
     def run(self) -> None:
         services = self._runtime.services

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from handlers.files import FileSource
 from handlers.notify import Notifier
 from handlers.services import Services
 from store.queue import JobQueue
@@ -20,12 +21,13 @@ _installed: JobServices | None = None
 class JobServices:
     services: Services
     notifier: Notifier
+    files: FileSource
 
 
-def install(services: Services, notifier: Notifier) -> None:
+def install(services: Services, notifier: Notifier, files: FileSource) -> None:
     global _installed
     with _lock:
-        _installed = JobServices(services, notifier)
+        _installed = JobServices(services, notifier, files)
 
 
 def current() -> JobServices:

@@ -58,36 +58,42 @@ def slack_delivery_key(body: Mapping[str, Any]) -> str | None:
     - View submissions and closes: ``view:<view id>:<trigger_id or hash>``.
     - Slash commands: ``command:<trigger_id>``.
     - Anything else (``url_verification``, ``block_suggestion``, unknown shapes): ``None``.
+
+    Total: a body of the wrong shape (``actions`` not a list, ``view`` not an object) has no key
+    rather than an exception; whoever answers it decides what a malformed request gets.
     """
     kind = body.get("type")
     if kind == "event_callback" or ("event_id" in body and "event" in body):
-        event_id = body.get("event_id")
+        event_id = _scalar(body.get("event_id"))
         return f"event:{event_id}" if event_id else None
     user = _user_id(body)
     if kind == "block_actions":
-        actions = body.get("actions") or []
-        if not actions:
+        actions = body.get("actions")
+        first = actions[0] if isinstance(actions, list) and actions else None
+        if not isinstance(first, Mapping):
             return None
-        first = actions[0]
-        action_ts = first.get("action_ts")
+        action_ts = _scalar(first.get("action_ts"))
         if not action_ts:
             return None
-        return f"action:{user}:{first.get('action_id', '')}:{action_ts}"
+        return f"action:{user}:{_scalar(first.get('action_id'))}:{action_ts}"
     if kind in ("shortcut", "message_action"):
-        action_ts = body.get("action_ts")
+        action_ts = _scalar(body.get("action_ts"))
         if not action_ts:
             return None
-        return f"shortcut:{user}:{body.get('callback_id', '')}:{action_ts}"
+        return f"shortcut:{user}:{_scalar(body.get('callback_id'))}:{action_ts}"
     if kind in ("view_submission", "view_closed"):
-        view = body.get("view") or {}
-        view_id = view.get("id")
+        view = body.get("view")
+        if not isinstance(view, Mapping):
+            return None
+        view_id = _scalar(view.get("id"))
         # A resubmission after validation errors keeps the view hash but gets a new trigger_id.
-        marker = body.get("trigger_id") or view.get("hash")
+        marker = _scalar(body.get("trigger_id")) or _scalar(view.get("hash"))
         if not view_id or not marker:
             return None
         return f"view:{view_id}:{kind}:{marker}"
-    if kind is None and "command" in body and body.get("trigger_id"):
-        return f"command:{body['trigger_id']}"
+    trigger_id = _scalar(body.get("trigger_id"))
+    if kind is None and "command" in body and trigger_id:
+        return f"command:{trigger_id}"
     return None
 
 
@@ -145,8 +151,15 @@ class EventDeduplicator:
 def _user_id(body: Mapping[str, Any]) -> str:
     user = body.get("user")
     if isinstance(user, Mapping):
-        return str(user.get("id", ""))
-    return str(body.get("user_id", ""))
+        return _scalar(user.get("id"))
+    return _scalar(body.get("user_id"))
+
+
+def _scalar(value: Any) -> str:
+    """A key part: strings and numbers as text, anything else (objects, lists, None) empty."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return str(value)
 
 
 def _header(headers: Headers | None, name: str) -> str | None:

@@ -40,6 +40,27 @@ def add_bill(
     return evidence, True
 
 
+def add_pending_file(session: Session, request_id: int, *, source: str) -> tuple[Evidence, bool]:
+    """A file shared in Slack, before its bytes are fetched (the check job fetches them)."""
+    found = session.scalar(
+        select(Evidence).where(Evidence.request_id == request_id, Evidence.slack_file_id == source)
+    )
+    if found is not None:
+        return found, False
+    evidence = Evidence(request_id=request_id, slack_file_id=source[:32], filename=source[:255])
+    session.add(evidence)
+    session.flush()
+    return evidence, True
+
+
+def fill_bill(evidence: Evidence, *, filename: str, mimetype: str | None, content: bytes) -> None:
+    evidence.filename = filename[:255]
+    evidence.mimetype = mimetype
+    evidence.size = len(content)
+    evidence.sha256 = hashlib.sha256(content).hexdigest()
+    evidence.content = content
+
+
 def unjudged_bill(session: Session, request_id: int) -> Evidence | None:
     """The newest bill of the request that has no verdict yet."""
     return session.scalar(

@@ -54,16 +54,21 @@ def _serve_socket_mode(runtime: Runtime) -> None:
 
 
 def _serve_http(runtime: Runtime) -> None:
-    from bot.pages.serve import pages_app
+    from bot.pages.serve import door_limits, pages_app
     from bot.web import HttpServer, make_wsgi
 
     settings = runtime.settings
     try:
         server = HttpServer(
-            make_wsgi(runtime.app, runtime.health, pages_app(runtime)),
+            make_wsgi(
+                runtime.app,
+                runtime.health,
+                signing_secret=runtime.signing_secret,
+                pages=pages_app(runtime),
+            ),
             settings.host,
             settings.port,
-            threads=settings.http_threads,
+            limits=door_limits(settings.http_threads),
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:

@@ -1,6 +1,15 @@
-"""A bill reaches a request: the one way in for every entry point (a Slack thread, a web page)."""
+"""A bill reaches a request: the one way in for every entry point (a Slack thread, a web page).
+
+`receive_bill` takes the bytes (a web upload has them); `receive_shared_file` takes a Slack file
+id, whose bytes the check job fetches (files.info, type and size, then the download), so nothing
+slow runs where Slack's requests are answered.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
 
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import job_queue
@@ -9,8 +18,8 @@ from handlers.notify import Notifier
 from handlers.services import Services
 from handlers.sweeper import CHECK_JOB
 from store.errors import UserFacingError
-from store.evidence import add_bill
-from store.models import Request, RequestState
+from store.evidence import add_bill, add_pending_file
+from store.models import Evidence, Request, RequestState
 from store.requests import transition
 
 S = RequestState
@@ -28,14 +37,12 @@ def receive_bill(
 ) -> int:
     """Store the bill, queue its check, tell the thread; returns the evidence id.
 
-    `source` names where it came from ("slack:F0123", "web:<upload id>"): the same source twice
+    `source` names where it came from ("web:<upload id>", "slack:F0123"): the same source twice
     is one bill (Slack re-sends), so nothing is checked or said twice.
     """
-    with services.db.session() as session:
-        request = session.get(Request, request_id)
-        if request is None or request.details.get("path") != "bill":
-            raise UserFacingError(f"Request #{request_id} does not take a bill.")
-        evidence, new = add_bill(
+
+    def store(session: Session) -> tuple[Evidence, bool]:
+        return add_bill(
             session,
             request_id,
             source=source,
@@ -43,8 +50,35 @@ def receive_bill(
             mimetype=mimetype,
             content=content,
         )
+
+    return _accept(services, notifier, request_id, store, f"*{escape(filename)}*")
+
+
+def receive_shared_file(
+    services: Services, notifier: Notifier, request_id: int, *, file_id: str
+) -> int:
+    """A file shared in the request's Slack thread: noted now, fetched and judged by the job."""
+
+    def store(session: Session) -> tuple[Evidence, bool]:
+        return add_pending_file(session, request_id, source=f"slack:{file_id}")
+
+    return _accept(services, notifier, request_id, store, "your file")
+
+
+def _accept(
+    services: Services,
+    notifier: Notifier,
+    request_id: int,
+    store: Callable[[Session], tuple[Evidence, bool]],
+    what: str,
+) -> int:
+    with services.db.session() as session:
+        request = session.get(Request, request_id)
+        if request is None or request.details.get("path") != "bill":
+            raise UserFacingError(f"Request #{request_id} does not take a bill.")
+        evidence, new = store(session)
         if not new:
-            return evidence.id
+            return int(evidence.id)
         if request.state is not S.AWAITING_CUSTOMER:
             raise UserFacingError(_not_waiting(request_id, request.state))
         transition(
@@ -53,16 +87,13 @@ def receive_bill(
             S.CHECKING_EVIDENCE,
             actor="system:sipdesk",
             action="bill_received",
-            note=f"{filename} ({len(content)} bytes, {source})",
+            note=f"{evidence.filename} ({evidence.size or 'size not known yet'} bytes)",
             expected=S.AWAITING_CUSTOMER,
         )
-        evidence_id = evidence.id
+        evidence_id = int(evidence.id)
     job_queue(services).enqueue(CHECK_JOB, request_id, job_id=f"check-{request_id}")
     tell_customer(
-        services,
-        notifier,
-        request_id,
-        f":page_facing_up: Got *{escape(filename)}*; checking the bill now.",
+        services, notifier, request_id, f":page_facing_up: Got {what}; checking the bill now."
     )
     return evidence_id
 

@@ -10,12 +10,16 @@ import logging
 
 from handlers.approvals.flow import send_to_staff
 from handlers.customer_thread import tell_customer
+from handlers.files import FileSource
 from handlers.job_runtime import current
 from handlers.links import issue_upload_link
 from handlers.links.blocks import with_upload_button
+from handlers.notify import Notifier
+from handlers.services import Services
 from ocr_checks import BillError, Claim, Report, examine
 from ocr_checks.highlight import render_highlight
-from store.evidence import record_verdict, unjudged_bill
+from store.errors import UserFacingError
+from store.evidence import fill_bill, record_verdict, unjudged_bill
 from store.models import Evidence, Request, RequestState
 from store.requests import transition
 
@@ -33,14 +37,20 @@ def check_bill(request_id: int) -> str:
         if request is None or request.state is not S.CHECKING_EVIDENCE:
             return "nothing to do"
         evidence = unjudged_bill(session, request_id)
-        if evidence is None or evidence.content is None:
+        if evidence is None:
             return "no bill"
-        evidence_id, content = evidence.id, evidence.content
+        evidence_id, content, source = evidence.id, evidence.content, evidence.slack_file_id
         claim = Claim(
             number=str(request.details["number"]),
             holder=request.customer.holder_name,
             region=request.customer.country,
         )
+    if content is None:
+        try:
+            content = _fetch(tools.files, services, evidence_id, source)
+        except UserFacingError as refused:
+            _refuse(services, notifier, request_id, evidence_id, refused.message)
+            return "refused"
     highlight: bytes | None = None
     try:
         report = examine(content, claim)
@@ -83,6 +93,40 @@ def check_bill(request_id: int) -> str:
     )
     send_to_staff(services, notifier, request_id)
     return verdict
+
+
+def _fetch(files: FileSource, services: Services, evidence_id: int, source: str) -> bytes:
+    """The bytes of a file shared in Slack (files.info, type and size, download), stored."""
+    shared = files.fetch(source.removeprefix("slack:"))
+    with services.db.session() as session:
+        evidence = session.get(Evidence, evidence_id)
+        assert evidence is not None
+        fill_bill(evidence, filename=shared.name, mimetype=shared.mimetype, content=shared.content)
+    return shared.content
+
+
+def _refuse(
+    services: Services, notifier: Notifier, request_id: int, evidence_id: int, why: str
+) -> None:
+    """A file that is no bill: back to the customer, who is told why at once."""
+    with services.db.session() as session:
+        evidence = session.get(Evidence, evidence_id)
+        assert evidence is not None
+        record_verdict(evidence, "fail", {"verdict": "fail", "reasons": [why]}, None)
+        transition(
+            session,
+            request_id,
+            S.AWAITING_CUSTOMER,
+            actor=JOB_ACTOR,
+            action="bill_refused",
+            note=why,
+            expected=S.CHECKING_EVIDENCE,
+        )
+    text = f":warning: {why}"
+    url = issue_upload_link(services, request_id)  # Slack's file would not do: offer the page
+    tell_customer(
+        services, notifier, request_id, text, with_upload_button(text, url, services.link_ttl)
+    )
 
 
 def _highlight(content: bytes, report: Report) -> bytes | None:

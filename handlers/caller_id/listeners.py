@@ -12,10 +12,9 @@ from slack_sdk import WebClient
 from handlers.ask_menu import CHANGE_CALLER_ID
 from handlers.asker import Asker, customer_here
 from handlers.caller_id import blocks
-from handlers.caller_id.evidence import receive_bill
+from handlers.caller_id.evidence import receive_shared_file
 from handlers.caller_id.flow import ask_pstn, ask_voip, understand
 from handlers.caller_id.grammar import Ask, OpenModal, PstnAsk, VoipAsk
-from handlers.caller_id.slack_files import fetch_bill
 from handlers.customer_thread import tell_customer
 from handlers.help.blocks import help_blocks
 from handlers.mrkdwn import quote
@@ -124,16 +123,7 @@ def register(registry: Registry, services: Services) -> None:
         notifier = slack_notifier(services, client)
         for shown in event["files"]:
             try:
-                bill = fetch_bill(client, str(shown["id"]))
-                receive_bill(
-                    services,
-                    notifier,
-                    request_id,
-                    filename=bill.name,
-                    mimetype=bill.mimetype,
-                    content=bill.content,
-                    source=f"slack:{bill.file_id}",
-                )
+                receive_shared_file(services, notifier, request_id, file_id=str(shown["id"]))
             except UserFacingError as refused:
                 tell_customer(services, notifier, request_id, f":warning: {refused.message}")
 

@@ -1,4 +1,5 @@
-"""A bill shared in a Slack thread: asked about with files.info, checked, then downloaded.
+"""A bill shared in a Slack thread, fetched by the check job: asked about with files.info,
+checked, then downloaded.
 
 In Slack Connect channels the event carries only `file_access: check_file_info`, so the file is
 always looked up; its type and size are checked before a byte is fetched, with the bot token.
@@ -6,13 +7,13 @@ always looked up; its type and size are checked before a byte is fetched, with t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.files import SharedFile
 from store.errors import UserFacingError
 
 BILL_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
@@ -20,12 +21,14 @@ MAX_BYTES = 20 * 1024 * 1024
 DOWNLOAD_SECONDS = 20.0
 
 
-@dataclass(frozen=True)
-class SharedFile:
-    file_id: str
-    name: str
-    mimetype: str
-    content: bytes
+class SlackFiles:
+    """A FileSource over Slack's Web API, for the bill check job."""
+
+    def __init__(self, client: WebClient) -> None:
+        self._client = client
+
+    def fetch(self, file_id: str) -> SharedFile:
+        return fetch_bill(self._client, file_id)
 
 
 def fetch_bill(client: WebClient, file_id: str) -> SharedFile:

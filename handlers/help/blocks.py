@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.mrkdwn import clip, escape
+from handlers.mrkdwn import quote
 
 Block = dict[str, Any]
+
+# Escaping may grow the text fivefold (& is &amp;); 300 stays far inside a 3,000-character section
+UNKNOWN_WORD_LIMIT = 300
 
 SIP_LINES = (
     ("/sip status", "your SIP accounts and whether each is Up or Down"),
@@ -30,11 +33,10 @@ def help_blocks(command: str, unknown: str | None = None) -> list[Block]:
     lines = SIP_HELP if command == "/sip" else CALLERID_HELP
     blocks: list[Block] = []
     if unknown:
+        # What the person typed: escaped (no <!channel> or mentions) and cut to fit a section.
+        said = quote(unknown, UNKNOWN_WORD_LIMIT)
         blocks.append(
-            _section(
-                f":grey_question: I don't know `{command} {escape(clip(unknown, 60))}`. "
-                "Here is what I can do:"
-            )
+            _section(f":grey_question: I don't know `{command} {said}`. Here is what I can do:")
         )
     blocks.append(_section("\n".join(f"*`{usage}`* — {what}" for usage, what in lines)))
     blocks.append(

@@ -52,6 +52,27 @@ def staff_home(open_by_state: Mapping[str, int], customers: int, linked_channels
     }
 
 
+def unavailable_home(message: str) -> View:
+    """The desk when its numbers cannot be read: say so, and offer to try again."""
+    return {
+        "type": "home",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "sipdesk — support desk"}},
+            _section(f":hourglass: {message}"),
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": REFRESH_ACTION,
+                        "text": {"type": "plain_text", "text": "Refresh"},
+                    }
+                ],
+            },
+        ],
+    }
+
+
 def visitor_home() -> View:
     usage = "\n".join(f"*`{u}`* — {w}" for u, w in (*SIP_HELP, *CALLERID_HELP))
     return {

@@ -9,9 +9,16 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from handlers.home.blocks import REFRESH_ACTION, View, staff_home, visitor_home
+from handlers.home.blocks import (
+    REFRESH_ACTION,
+    View,
+    staff_home,
+    unavailable_home,
+    visitor_home,
+)
 from handlers.registry import Registry
 from handlers.services import Services
+from store.db import DatabaseUnavailable
 from store.models import ChannelLink, Customer, Request, RequestState
 from store.requests import OPEN
 
@@ -20,9 +27,11 @@ def register(registry: Registry, services: Services) -> None:
     def publish(client: WebClient, context: BoltContext, user_id: str, team_id: str | None) -> None:
         home_team = context.authorize_result.team_id if context.authorize_result else None
         actor = services.staff.actor(client, user_id, team_id, home_team)
-        client.views_publish(
-            user_id=user_id, view=_home_for_staff(services) if actor.is_staff else visitor_home()
-        )
+        try:
+            view = _home_for_staff(services) if actor.is_staff else visitor_home()
+        except DatabaseUnavailable as error:
+            view = unavailable_home(error.message)
+        client.views_publish(user_id=user_id, view=view)
 
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab") == "home":

@@ -68,10 +68,8 @@ def register(registry: Registry, services: Services) -> None:
                     )
                     handle(asker, notifier)
                     return
-            replies.reply(
-                help_text("/sip") + "\n" + help_text("/callerid"),
-                [*help_blocks("/sip"), *help_blocks("/callerid"), menu_buttons()],
-            )
+            # Both commands' help lists everything; the buttons open the forms.
+            replies.reply(help_text("/sip"), [*help_blocks("/sip"), menu_buttons()])
         except UserFacingError as refused:
             replies.reply(f":warning: {refused.message}")
 

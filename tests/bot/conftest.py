@@ -33,7 +33,11 @@ def running_bot(
         **sandbox.bot_env(),
     )
     runtime = start_runtime(settings)
-    server = HttpServer(make_wsgi(runtime.app, runtime.health), "127.0.0.1", 0).start()
+    server = HttpServer(
+        make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret),
+        "127.0.0.1",
+        0,
+    ).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     try:
         yield RunningBot(sandbox, world, runtime, server, slack)

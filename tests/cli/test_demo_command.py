@@ -56,7 +56,8 @@ def test_the_demo_never_writes_into_the_configured_database(tmp_path: Path):
 def test_a_newcomer_talks_to_the_bot_at_the_prompt_as_a_customer_and_as_staff(tmp_path: Path):
     bill = tmp_path / "bill.pdf"
     bill.write_bytes(b"%PDF-1.4 not much of a bill")
-    lines = ["/sip help", "@sipdesk hello", str(bill), "click 99", "as alice", "home", "1"]
+    # The mention's help comes with three buttons ([1] to [3]), so the Home tab's Refresh is [4].
+    lines = ["/sip help", "@sipdesk hello", str(bill), "click 99", "as alice", "home", "4"]
     script = "\n".join([*lines, "as dave", "quit", ""])
     result = subprocess.run(
         [SIPDESK, "demo", "--keep-running"],
@@ -75,9 +76,9 @@ def test_a_newcomer_talks_to_the_bot_at_the_prompt_as_a_customer_and_as_staff(tm
     assert "There is no button [99]." in prompt
     assert "You are alice (support) in #globex-voip." in prompt
     assert "alice (support) sees the sipdesk Home tab:" in prompt
-    assert "[1: Refresh]" in prompt
+    assert "[4: Refresh]" in prompt
     # Clicking Refresh republishes the Home tab: alice sees it again
-    after_click = prompt.split("[1: Refresh]", 1)[1]
+    after_click = prompt.split("[4: Refresh]", 1)[1]
     assert "alice (support) sees the sipdesk Home tab:" in after_click
     assert "You are dave (Initech, external) in #initech-voip." in prompt
     assert "Traceback" not in result.stderr

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pages_world import PagesBot, free_port, seed_globex
 
-from bot.pages.serve import pages_app
+from bot.pages.serve import door_limits, pages_app
 from bot.runtime import start_runtime
 from bot.settings import load_settings
 from bot.web import HttpServer, make_wsgi
@@ -39,8 +39,13 @@ def pages_bot(
     )
     runtime = start_runtime(settings)
     seed_globex(runtime, world)
-    wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
-    server = HttpServer(wsgi, "127.0.0.1", port).start()
+    wsgi = make_wsgi(
+        runtime.app,
+        runtime.health,
+        signing_secret=runtime.signing_secret,
+        pages=pages_app(runtime),
+    )
+    server = HttpServer(wsgi, "127.0.0.1", port, limits=door_limits(8)).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     worker = JobWorker(runtime).start()
     try:

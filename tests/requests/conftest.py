@@ -16,7 +16,7 @@ import yaml
 from desk import Desk
 from sqlalchemy import select
 
-from bot.pages.serve import pages_app
+from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import load_settings
 from bot.web import HttpServer, make_wsgi
@@ -74,8 +74,13 @@ def open_desk(
     )
     runtime = start_runtime(settings)
     load_customers(runtime, world)
-    wsgi = make_wsgi(runtime.app, runtime.health, pages_app(runtime))
-    server = HttpServer(wsgi, "127.0.0.1", port).start()
+    wsgi = make_wsgi(
+        runtime.app,
+        runtime.health,
+        signing_secret=runtime.signing_secret,
+        pages=pages_app(runtime),
+    )
+    server = HttpServer(wsgi, "127.0.0.1", port, limits=door_limits(8)).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     return Desk(sandbox, world, runtime, server, slack, JobWorker(runtime).start())
 

@@ -106,7 +106,8 @@ def test_a_file_that_is_not_a_bill_is_refused_before_download(desk: Desk):
     request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
     share(desk, request_id, w.carol, "notes.txt", b"my number is mine", "text/plain")
     desk.wait_thread(request_id, "is not a PDF, JPEG or PNG")
-    assert evidence(desk, request_id) == []
+    # Noted, refused before a byte was fetched, nothing stored.
+    assert [(e.verdict, e.content) for e in evidence(desk, request_id)] == [("fail", None)]
     assert desk.request(request_id).state.value == "awaiting_customer"
 
 
@@ -160,7 +161,7 @@ def test_a_file_message_resent_under_a_new_event_id_is_one_bill(desk: Desk):
     desk.slack.event(upload.message_event, event_id="Ev0FILEAGAIN")
     desk.wait_state(request_id, "pending_approval", seconds=60)
     assert len(evidence(desk, request_id)) == 1
-    assert len([t for t in desk.thread(request_id) if "Got *bill.pdf*" in t]) == 1
+    assert len([t for t in desk.thread(request_id) if "Got your file" in t]) == 1
 
 
 def test_a_bill_with_signs_of_editing_goes_to_staff_for_review(desk: Desk):
@@ -196,5 +197,38 @@ def test_a_file_slack_will_not_show_is_answered_in_the_thread(desk: Desk):
     desk.sandbox.fail_next("files.info", error="file_not_found")
     share(desk, request_id, w.carol, "bill.pdf", good_bill(), "application/pdf")
     desk.wait_thread(request_id, "I cannot see that file")
-    assert evidence(desk, request_id) == []
+    # Noted, refused before a byte was fetched, nothing stored.
+    assert [(e.verdict, e.content) for e in evidence(desk, request_id)] == [("fail", None)]
     assert desk.request(request_id).state.value == "awaiting_customer"
+
+
+def test_another_entry_point_adds_a_bill_with_receive_bill(desk: Desk):
+    from handlers.caller_id.evidence import receive_bill
+    from handlers.notifiers import slack_notifier
+
+    w = desk.world
+    request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
+    services = desk.runtime.services
+    notifier = slack_notifier(services, desk.runtime.app.client)
+    bill = good_bill()
+    first = receive_bill(
+        services,
+        notifier,
+        request_id,
+        filename="bill.pdf",
+        mimetype="application/pdf",
+        content=bill,
+        source="web:upload-1",
+    )
+    again = receive_bill(
+        services,
+        notifier,
+        request_id,
+        filename="bill.pdf",
+        mimetype="application/pdf",
+        content=bill,
+        source="web:upload-1",
+    )
+    assert first == again
+    desk.wait_state(request_id, "pending_approval", seconds=60)
+    assert len([t for t in desk.thread(request_id) if "Got *bill.pdf*" in t]) == 1
