@@ -22,6 +22,7 @@ from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
+from bot.worker import JobWorker
 from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
 from store import account_import
 from telephony.account_import import import_accounts
@@ -39,8 +40,10 @@ class Stage:
     slack: SlackDriver
     names: dict[str, str]
     home: Path
+    worker: JobWorker  # as `sipdesk run` on the embedded defaults, the bot runs its own jobs
 
     def close(self) -> None:
+        self.worker.stop()
         self.slack.close()
         self.server.stop()
         self.runtime.close()
@@ -84,7 +87,7 @@ def set_the_stage(settings: Settings) -> Stage:
         world.initech_channel: "#initech-voip",
         world.staff_channel: "#support-staff",
     }
-    return Stage(sandbox, world, runtime, server, slack, names, home)
+    return Stage(sandbox, world, runtime, server, slack, names, home, JobWorker(runtime).start())
 
 
 def _demo_settings(

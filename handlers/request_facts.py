@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ class RequestFacts:
     details: dict[str, Any]
     decided_by: str | None
     decision_note: str | None
+    created_at: datetime
 
     @property
     def title(self) -> str:
@@ -97,4 +99,5 @@ def load_facts(session: Session, request_id: int) -> RequestFacts:
         details=details,
         decided_by=request.decided_by,
         decision_note=request.decision_note,
+        created_at=request.created_at,
     )

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from bot.demo_scenes.demo_bill import demo_bill
-from bot.worker import JobWorker
 from handlers.approvals.blocks import REASON_BLOCK, REASON_INPUT, REJECT_REASON_VIEW
 from slack_sandbox.threads import share_file_in_thread, thread_replies
 from store.models import Request, SipAccount
@@ -23,11 +22,7 @@ WAIT = 60.0
 
 
 def play(stage: Stage, out: Print) -> None:
-    worker = JobWorker(stage.runtime).start()
-    try:
-        _scene(Scene(stage, out))
-    finally:
-        worker.stop()
+    _scene(Scene(stage, out))
 
 
 class Scene:
