@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from bot.demo_scenes.demo_bill import demo_bill
 from bot.demo_scenes.requests import WAIT, Scene
-from bot.worker import JobWorker
 from handlers.links.blocks import OPEN_CREDENTIALS_PAGE, OPEN_UPLOAD_PAGE
 from slack_sandbox.threads import thread_replies
 from store.models import Request, RequestKind
@@ -26,11 +25,7 @@ Print = Callable[[str], None]
 
 
 def play(stage: Stage, out: Print) -> None:
-    worker = JobWorker(stage.runtime).start()
-    try:
-        _scene(Scene(stage, out))
-    finally:
-        worker.stop()
+    _scene(Scene(stage, out))  # the stage's own worker runs the bill check
 
 
 def _scene(s: Scene) -> None:
@@ -61,7 +56,7 @@ def _scene(s: Scene) -> None:
         out(_indent(_page_text(browser.get(url).text)))
 
     out("--- new credentials: shown once, on a page, never in Slack ---\n")
-    s.command(w.dave, w.initech_channel, "/sip", "new Loading bay")
+    s.command(w.dave, w.initech_channel, "/sip", f"new {s.free_label('Loading bay')}")
     new_sip = _request(s, RequestKind.NEW_SIP_ACCOUNT)
     card = s.card(new_sip.id, lambda c: "Approve" in str(c.get("blocks")))
     s.click(w.alice, card, "Approve")
