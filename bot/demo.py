@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,9 +17,10 @@ import yaml
 from pydantic import SecretStr
 
 from bot.demo_render import indent, render_blocks
-from bot.demo_scenes import requests
+from bot.demo_scenes import pages, requests
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
+from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
 from bot.web import HttpServer, make_wsgi
@@ -61,7 +63,8 @@ def set_the_stage(settings: Settings) -> Stage:
     sandbox = SlackSandbox().start()
     try:
         world = sandbox.seed_demo_world()
-        runtime = start_runtime(_demo_settings(settings, sandbox, world, home))
+        port = _free_port()  # known before start-up: the one-time links start with this address
+        runtime = start_runtime(_demo_settings(settings, sandbox, world, home, port))
     except BaseException:
         sandbox.stop()
         shutil.rmtree(home, ignore_errors=True)
@@ -69,11 +72,13 @@ def set_the_stage(settings: Settings) -> Stage:
     _load_customers(runtime, world)
     # Bolt's hints about events nobody handles yet are noise beside the transcript.
     logging.getLogger("slack_bolt.App").setLevel(logging.ERROR)
-    server = HttpServer(
-        make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret),
-        "127.0.0.1",
-        0,
-    ).start()
+    wsgi = make_wsgi(
+        runtime.app,
+        runtime.health,
+        signing_secret=runtime.signing_secret,
+        pages=pages_app(runtime),
+    )
+    server = HttpServer(wsgi, "127.0.0.1", port, limits=door_limits(8)).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     names = {
         world.alice: "alice (support)",
@@ -88,7 +93,7 @@ def set_the_stage(settings: Settings) -> Stage:
 
 
 def _demo_settings(
-    settings: Settings, sandbox: SlackSandbox, world: DemoWorld, home: Path
+    settings: Settings, sandbox: SlackSandbox, world: DemoWorld, home: Path, port: int
 ) -> Settings:
     return settings.model_copy(
         update={
@@ -101,8 +106,17 @@ def _demo_settings(
             "redis_prefix": f"{settings.redis_prefix}demo:",
             "staff_channel": world.staff_channel,
             "staff_usergroup": world.staff_group,
+            "host": "127.0.0.1",
+            "port": port,
+            "public_url": None,
         }
     )
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def play(stage: Stage, out: Print) -> None:
@@ -129,6 +143,7 @@ def play(stage: Stage, out: Print) -> None:
 
     watch_scene.play(stage, out)
     requests.play(stage, out)
+    pages.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")

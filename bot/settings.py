@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from enum import StrEnum
 from ipaddress import ip_address
 from pathlib import Path
@@ -88,6 +89,12 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", validation_alias=_env("HOST"))
     port: int = Field(3000, ge=1, le=65535, validation_alias=_env("PORT"))
     http_threads: int = Field(8, ge=1, le=256, validation_alias=_env("SIPDESK_HTTP_THREADS"))
+
+    # One-time pages (bill uploads, new credentials): served beside /slack/events in HTTP mode,
+    # on their own port in Socket Mode; SIPDESK_PUBLIC_URL is what the links start with.
+    public_url: str | None = Field(None, validation_alias=_env("SIPDESK_PUBLIC_URL"))
+    pages_port: int = Field(3001, ge=1, le=65535, validation_alias=_env("SIPDESK_PAGES_PORT"))
+    link_ttl: timedelta = Field(timedelta(hours=24), validation_alias=_env("SIPDESK_LINK_TTL"))
 
     # Who is staff
     staff_channel: str | None = Field(None, validation_alias=_env("SIPDESK_STAFF_CHANNEL"))
@@ -215,6 +222,19 @@ class Settings(BaseSettings):
         return self.database_url is None and self.redis_url is None
 
     @property
+    def effective_public_url(self) -> str:
+        """Where people reach the pages: SIPDESK_PUBLIC_URL, else this process's own address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        port = self.pages_port if self.socket_mode else self.port
+        return f"http://{self.host}:{port}"
+
+    @field_validator("link_ttl", mode="before")
+    @classmethod
+    def _duration(cls, value: object) -> object:
+        return _parse_duration(value) if isinstance(value, str) else value
+
+    @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.home / 'sipdesk.sqlite3').resolve()}"
 
@@ -245,6 +265,12 @@ class Settings(BaseSettings):
             problems.append("SIPDESK_STAFF_CHANNEL: required with a real Slack workspace")
         if not _is_http_url(self.slack_api_url):
             problems.append("SLACK_API_URL: must be an http(s) URL such as https://slack.com/api/")
+        if self.public_url is not None and not _is_http_url(self.public_url):
+            problems.append(
+                "SIPDESK_PUBLIC_URL: must be an http(s) URL such as https://sipdesk.example.com"
+            )
+        if not timedelta(minutes=1) <= self.link_ttl <= timedelta(days=30):
+            problems.append("SIPDESK_LINK_TTL: must be between 1m and 30d (e.g. 24h)")
         if urlparse(self.effective_redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL: must look like redis://host:6379/0")
         if self.database_url is not None and not self.database_url.startswith(
@@ -348,6 +374,20 @@ def _watch_problems(settings: Settings) -> list[str]:
 
 def _plain(secret: SecretStr | None) -> str | None:
     return None if secret is None else secret.get_secret_value()
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _parse_duration(text: str) -> object:
+    """ "90s", "30m", "24h", "7d" or plain seconds; anything else is left for pydantic to refuse."""
+    raw = text.strip().lower()
+    unit = _UNITS.get(raw[-1:]) if raw else None
+    number = raw[:-1] if unit else raw
+    try:
+        return timedelta(seconds=float(number) * (unit or 1))
+    except ValueError:
+        return text
 
 
 def _is_ip_address(text: str) -> bool:

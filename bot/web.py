@@ -34,19 +34,29 @@ HealthCheck = Callable[[], dict[str, str]]
 Wsgi = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 EVENTS_PATH = "/slack/events"
+PAGES_PREFIX = "/links/"
 # Slack's payloads are a few kilobytes; a view with every block filled stays far below this.
 MAX_BODY_BYTES = 1024 * 1024
 
 
 def make_wsgi(
-    app: App, health: HealthCheck, *, signing_secret: str | None, push: Wsgi | None = None
+    app: App,
+    health: HealthCheck,
+    *,
+    signing_secret: str | None,
+    push: Wsgi | None = None,
+    pages: Wsgi | None = None,
 ) -> Wsgi:
-    """The WSGI app: the door in front of Bolt, the health check, and the registrar's push."""
+    """The WSGI app: the door in front of Bolt, the health check, the registrar's push and the
+    one-time pages."""
 
     def wsgi(environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if push is not None and is_registrar_push(environ):
             return push(environ, start_response)
+        # The one-time pages (bot/pages) answer their own paths, with their own checks.
+        if pages is not None and str(path or "").startswith(PAGES_PREFIX):
+            return pages(environ, start_response)
         if path == "/healthz" and method == "GET":
             checks = health()
             healthy = all(v == "ok" for v in checks.values())

@@ -28,10 +28,15 @@ def tell_customer(
 
 
 def start_thread(
-    services: Services, notifier: Notifier, request_id: int, thread_ts: str | None, text: str
+    services: Services,
+    notifier: Notifier,
+    request_id: int,
+    thread_ts: str | None,
+    text: str,
+    blocks: list[Block] | None = None,
 ) -> str:
     """The request's first message: in the mention's thread, or a new message that roots one."""
     if thread_ts is not None:
         with services.db.session() as session:
             remember_customer_thread(session, request_id, thread_ts)
-    return tell_customer(services, notifier, request_id, text)
+    return tell_customer(services, notifier, request_id, text, blocks)

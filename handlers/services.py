@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 
 import redis
@@ -20,6 +21,9 @@ class Services:
     telephony: TelephonyPlatform
     staff_channel: str | None = None
     staff_usergroup: str | None = None
+    # One-time links (bill uploads, new credentials) start with this URL and live this long.
+    public_url: str = "http://127.0.0.1:3000"
+    link_ttl: timedelta = timedelta(hours=24)
 
     @cached_property
     def staff(self) -> StaffDirectory:

@@ -27,3 +27,13 @@ def channel_pace_key(prefix: str, channel: str) -> str:
 def watch_poll_key(prefix: str) -> str:
     """Set by the registrar push endpoint: the scheduler should poll registrations now."""
     return f"{prefix}watch:poll-requested"
+
+
+def throttle_key(prefix: str, scope: str, subject: str) -> str:
+    """The attempts counter of one subject (a link token's hash, an address) in one scope."""
+    return f"{prefix}throttle:{scope}:{subject}"
+
+
+def csrf_key(prefix: str, link_hash: str) -> str:
+    """The anti-forgery secret handed to the browser that opened one link's page."""
+    return f"{prefix}csrf:link:{link_hash}"

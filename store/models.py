@@ -357,3 +357,26 @@ class Reminder(Base):
     )
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     ts: Mapped[str | None] = mapped_column(String(32))
+
+
+class LinkKind(enum.StrEnum):
+    UPLOAD = "upload"  # a bill for the request, uploaded through a page
+    CREDENTIALS = "credentials"  # a new SIP account's password, shown once
+
+
+class OneTimeLink(Base):
+    """A link that works once: only the token's SHA-256 is kept, and credentials are sealed
+    with a key derived from the token itself (store.links), so this table alone reveals nothing."""
+
+    __tablename__ = "one_time_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[LinkKind] = mapped_column(_enum(LinkKind))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)  # nonce + AES-GCM ciphertext
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()

@@ -41,18 +41,23 @@ def run() -> None:
 
 
 def _serve_socket_mode(runtime: Runtime) -> None:
+    from bot.pages.serve import serve_pages
     from bot.socket_mode import socket_mode_handler
 
     with explained():
         handler = socket_mode_handler(runtime)
     click.echo(f"sipdesk: Socket Mode, linking through {runtime.settings.slack_api_url}")
+    pages = serve_pages(runtime)  # Socket Mode has no HTTP server: the pages get their own
+    click.echo(f"sipdesk: one-time pages on {pages.url}/links/")
     try:
         handler.start()  # type: ignore[no-untyped-call]  # blocks until interrupted
     finally:
         handler.close()  # type: ignore[no-untyped-call]  # its worker threads too
+        pages.stop()
 
 
 def _serve_http(runtime: Runtime) -> None:
+    from bot.pages.serve import door_limits, pages_app
     from bot.push_endpoint import registrar_events
     from bot.web import HttpServer, make_wsgi
 
@@ -64,10 +69,11 @@ def _serve_http(runtime: Runtime) -> None:
                 runtime.health,
                 signing_secret=runtime.signing_secret,
                 push=registrar_events(runtime),
+                pages=pages_app(runtime),
             ),
             settings.host,
             settings.port,
-            threads=settings.http_threads,
+            limits=door_limits(settings.http_threads),
         )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
@@ -79,5 +85,8 @@ def _serve_http(runtime: Runtime) -> None:
             f"Cannot listen on {settings.host}:{settings.port} ({error.strerror}): check HOST "
             "and PORT."
         ) from None
-    click.echo(f"sipdesk: listening on {server.url}/slack/events, health at /healthz")
+    click.echo(
+        f"sipdesk: listening on {server.url}/slack/events, health at /healthz, "
+        f"one-time pages at {settings.effective_public_url}/links/"
+    )
     server.serve_forever()

@@ -15,6 +15,8 @@ from handlers.approvals.bill_checks import bill_facts
 from handlers.approvals.blocks import BillFacts, Outcome, card_blocks, card_text
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import job_queue
+from handlers.links import issue_upload_link
+from handlers.links.blocks import with_upload_button
 from handlers.notify import Notifier
 from handlers.refs import RequestRef
 from handlers.request_facts import RequestFacts, load_facts
@@ -164,13 +166,14 @@ def ask_for_another_bill(
             version=ref.version,
         )
     refresh_card(services, notifier, ref.id)
-    tell_customer(
-        services,
-        notifier,
-        ref.id,
+    text = (
         ":page_facing_up: Our support team needs another bill for this request. Please share a "
         "current phone bill (PDF or photo) in this thread: it should show your company's name, "
-        "the number as a line on the account, and a date within the last 90 days.",
+        "the number as a line on the account, and a date within the last 90 days."
+    )
+    url = issue_upload_link(services, ref.id)
+    tell_customer(
+        services, notifier, ref.id, text, with_upload_button(text, url, services.link_ttl)
     )
 
 

@@ -13,7 +13,10 @@ from handlers.approvals.apply import apply_change
 from handlers.approvals.flow import refresh_card
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import current
+from handlers.links import issue_credentials_link
+from handlers.links.blocks import credentials_message
 from handlers.request_facts import load_facts
+from store.links import Credentials
 from store.models import RequestState
 from store.requests import transition
 from telephony.errors import TelephonyError
@@ -67,14 +70,17 @@ def apply_request(request_id: int) -> str:
             )
         if applied.new_account is not None:
             account = applied.new_account
-            # The password goes to the requester alone, never to a channel, a log or a column.
+            # The password goes to no Slack message, log or plain column: a page shows it once.
+            url = issue_credentials_link(
+                services,
+                request_id,
+                Credentials(account.sip_domain, account.username, account.password),
+            )
+            text, blocks = credentials_message(
+                url, account.label, account.username, account.sip_domain, services.link_ttl
+            )
             notifier.ephemeral(
-                facts.channel_id,
-                facts.requested_by,
-                f"Your new SIP account “{account.label}”: username `{account.username}`, "
-                f"password `{account.password}`, domain `{account.sip_domain}`. "
-                "Only you can see this; store it in the phone now, it is not shown again.",
-                thread_ts=facts.thread_ts,
+                facts.channel_id, facts.requested_by, text, blocks, thread_ts=facts.thread_ts
             )
         refresh_card(services, notifier, request_id)
         tell_customer(services, notifier, request_id, f":white_check_mark: Applied. {applied.said}")

@@ -17,6 +17,8 @@ from handlers.caller_id.grammar import Ask, PstnAsk, VoipAsk, parse_callerid, pa
 from handlers.caller_id.numbers import canonical, country_of, is_anonymous
 from handlers.customer_thread import start_thread
 from handlers.job_runtime import job_queue
+from handlers.links import issue_upload_link
+from handlers.links.blocks import with_upload_button
 from handlers.mrkdwn import clip, escape
 from handlers.notify import Notifier
 from handlers.request_facts import load_facts, pstn_value, voip_value
@@ -91,13 +93,10 @@ def ask_pstn(services: Services, notifier: Notifier, asker: Asker, ask: PstnAsk)
         job_queue(services).enqueue(APPLY_JOB, request_id, job_id=f"apply-{request_id}")
     elif path == "bill":
         assert number is not None
-        start_thread(
-            services,
-            notifier,
-            request_id,
-            asker.thread_ts,
-            BILL_ASK.format(number=number, holder=escape(holder)),
-        )
+        text = BILL_ASK.format(number=number, holder=escape(holder))
+        url = issue_upload_link(services, request_id)
+        blocks = with_upload_button(text, url, services.link_ttl)
+        start_thread(services, notifier, request_id, asker.thread_ts, text, blocks)
     else:
         send_to_staff(services, notifier, request_id)
     return request_id

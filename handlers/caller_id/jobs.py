@@ -12,6 +12,8 @@ from handlers.approvals.flow import send_to_staff
 from handlers.customer_thread import tell_customer
 from handlers.files import FileSource
 from handlers.job_runtime import current
+from handlers.links import issue_upload_link
+from handlers.links.blocks import with_upload_button
 from handlers.notify import Notifier
 from handlers.services import Services
 from ocr_checks import BillError, Claim, Report, examine
@@ -80,12 +82,10 @@ def check_bill(request_id: int) -> str:
             )
     if verdict == "fail":
         why = "\n".join(f"• {r}" for r in reasons)
-        tell_customer(
-            services,
-            notifier,
-            request_id,
-            f":x: This bill does not prove the number is yours:\n{why}\n{ANOTHER}",
-        )
+        text = f":x: This bill does not prove the number is yours:\n{why}\n{ANOTHER}"
+        url = issue_upload_link(services, request_id)  # the last link was used for this bill
+        blocks = with_upload_button(text, url, services.link_ttl)
+        tell_customer(services, notifier, request_id, text, blocks)
         return "fail"
     label = "checks out" if verdict == "pass" else "needs a closer look by our support team"
     tell_customer(
@@ -122,7 +122,11 @@ def _refuse(
             note=why,
             expected=S.CHECKING_EVIDENCE,
         )
-    tell_customer(services, notifier, request_id, f":warning: {why}")
+    text = f":warning: {why}"
+    url = issue_upload_link(services, request_id)  # Slack's file would not do: offer the page
+    tell_customer(
+        services, notifier, request_id, text, with_upload_button(text, url, services.link_ttl)
+    )
 
 
 def _highlight(content: bytes, report: Report) -> bytes | None:

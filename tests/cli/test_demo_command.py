@@ -27,6 +27,10 @@ def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
     assert "HTTP 401: refused" in out
     assert "Invalid request signature" not in result.stderr  # a forged body is never logged
     assert "body:" not in result.stderr and "token=" not in result.stderr
+    # the one-time pages: a bill through the upload page, credentials shown once
+    assert "page: We have initech-bill.pdf for request" in out
+    assert "This link was already used to upload a bill on" in out
+    assert "Password: ••••••••" in out and "These credentials were already viewed on" in out
     assert '"database": "ok"' in out and '"redis": "ok"' in out
     assert not (tmp_path / "var").exists()  # a throwaway home: nothing left for `sipdesk run`
 

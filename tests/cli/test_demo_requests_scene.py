@@ -29,5 +29,6 @@ def test_the_demo_shows_the_request_paths(tmp_path: Path):
     assert "This bill does not prove the number is yours" in out  # a failing bill first
     assert "✅ +35317654321 is billed as a line on this bill." in out  # the bill's checks
     assert "costs *5.00 EUR per month*" in out and "[ Accept ]" in out
-    assert "password `••••••••`" in out  # the credentials, to the asker alone
+    # the credentials, to the asker alone, as a link to a page that shows them once (bot/pages)
+    assert "Its password is shown once, on a page only your link opens" in out
     assert "[ Change caller ID ] [ New SIP account ] [ SIP status ]" in out

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import yaml
 from desk import Desk
 from sqlalchemy import select
 
+from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import load_settings
 from bot.web import HttpServer, make_wsgi
@@ -41,13 +43,22 @@ def load_customers(runtime: Runtime, world: DemoWorld) -> None:
             session.add(ChannelLink(channel_id=world.staff_channel, role=ChannelRole.STAFF))
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def open_desk(
     database: Database, redis_url: str, redis_prefix: str, home: Path, **env: object
 ) -> Desk:
     sandbox = SlackSandbox().start()
     world = sandbox.seed_demo_world()
+    port = _free_port()  # known before start-up: the one-time links start with this address
     settings = load_settings(
         _env_file=None,
+        HOST="127.0.0.1",
+        PORT=port,
         SIPDESK_HOME=home,
         DATABASE_URL=database.url,
         REDIS_URL=redis_url,
@@ -59,8 +70,13 @@ def open_desk(
     )
     runtime = start_runtime(settings)
     load_customers(runtime, world)
-    wsgi = make_wsgi(runtime.app, runtime.health, signing_secret=runtime.signing_secret)
-    server = HttpServer(wsgi, "127.0.0.1", 0).start()
+    wsgi = make_wsgi(
+        runtime.app,
+        runtime.health,
+        signing_secret=runtime.signing_secret,
+        pages=pages_app(runtime),
+    )
+    server = HttpServer(wsgi, "127.0.0.1", port, limits=door_limits(8)).start()
     slack = SlackDriver(f"{server.url}/slack/events", sandbox.signing_secret, sandbox)
     return Desk(sandbox, world, runtime, server, slack, JobWorker(runtime).start())
 
