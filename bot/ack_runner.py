@@ -13,6 +13,7 @@ burst of clicks is answered first and worked through right after.
 
 from __future__ import annotations
 
+import concurrent.futures
 import logging
 import queue
 import threading
@@ -37,6 +38,11 @@ AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
 AFTER_ACK_SLOTS = 8  # listeners working after their ack at once, once quiet
 MAX_PARKED = 1000  # beyond this many, work after an ack goes on at once
 COORDINATOR_IDLE = 5.0  # seconds with nothing parked before the coordinating thread ends
+STOP_GRACE = 2.0  # seconds a closing runtime waits for listeners already at work
+
+
+class ListenerStopped(Exception):
+    """The runtime closed while this listener waited for its turn: it must not go on."""
 
 
 class AckPriority:
@@ -60,6 +66,20 @@ class AckPriority:
         self._dispatching = self._working = 0
         self._last_request = 0.0
         self._coordinator: threading.Thread | None = None
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        with self._changed:
+            return self._closed
+
+    def close(self) -> None:
+        """No listener takes a turn any more; the parked ones are woken to stop."""
+        with self._changed:
+            self._closed = True
+            while self._parked:
+                self._parked.popleft().set()
+            self._changed.notify_all()
 
     @property
     def parked(self) -> int:
@@ -84,15 +104,20 @@ class AckPriority:
         """Wait until the server has been quiet a moment and a slot is free (bounded)."""
         turn = threading.Event()
         with self._changed:
+            if self._closed:
+                raise ListenerStopped
             if len(self._parked) >= self._max_parked:
                 self._working += 1
                 return
             self._parked.append(turn)
             self._start_coordinator()
             self._changed.notify()
-        if turn.wait(self._max_wait):
-            return  # the coordinator counted this listener as working
+        let_go = turn.wait(self._max_wait)
         with self._changed:
+            if self._closed:
+                raise ListenerStopped  # no turns any more: what it counted no longer matters
+            if let_go:
+                return  # the coordinator counted this listener as working
             try:
                 self._parked.remove(turn)
             except ValueError:
@@ -116,6 +141,9 @@ class AckPriority:
         with self._changed:
             while True:
                 pause = self._pause()
+                if self._closed:
+                    self._coordinator = None
+                    return
                 if pause == 0:
                     self._working += 1
                     self._parked.popleft().set()
@@ -186,10 +214,16 @@ class AckFirstRunner(ThreadListenerRunner):
                 self._take_turn(ack)
             self.listener_start_handler.handle(request=request, response=response)
             listener.run_ack_function(request=request, response=response)
+        except ListenerStopped:
+            log.debug("a listener of a closed runtime stopped before its work after the ack")
         except Exception as error:
-            # The error handler tells the person in a sentence; Slack then gets a plain 200
-            # rather than a 500 it would show as "dispatch_failed".
-            self.listener_error_handler.handle(error=error, request=request, response=response)
+            if self.priority.closed:
+                # Its runtime is gone (Slack, database closed under it): nobody to tell.
+                log.debug("a listener ended after its runtime closed: %s", type(error).__name__)
+            else:
+                # The error handler tells the person in a sentence; Slack then gets a plain 200
+                # rather than a 500 it would show as "dispatch_failed".
+                self.listener_error_handler.handle(error=error, request=request, response=response)
             if ack.response is None:
                 ack.response = BoltResponse(status=200, body="")
         finally:
@@ -216,6 +250,7 @@ class ElasticExecutor(Executor):
         self._lock = threading.Lock()
         self._idle = 0  # threads waiting for a task, less the tasks already handed to them
         self._closed = False
+        self._futures: set[Future[Any]] = set()  # submitted and not yet done
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
@@ -227,10 +262,14 @@ class ElasticExecutor(Executor):
                 future.set_result(fn(*args, **kwargs))
             except BaseException as error:
                 future.set_exception(error)
+            finally:
+                with self._lock:
+                    self._futures.discard(future)
 
         with self._lock:
             if self._closed:
                 raise RuntimeError("the listener executor is shut down")
+            self._futures.add(future)
             if self._idle:
                 self._idle -= 1
                 self._tasks.put(task)
@@ -244,9 +283,21 @@ class ElasticExecutor(Executor):
         with self._lock:
             return self._idle
 
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+    def shutdown(
+        self, wait: bool = True, *, cancel_futures: bool = False, timeout: float | None = None
+    ) -> None:
+        """No more listeners; cancel_futures drops those not started, wait waits for the others
+        (up to `timeout`). Idle threads end when their wait runs out."""
         with self._lock:
-            self._closed = True  # idle threads end when their wait runs out
+            self._closed = True
+            futures = list(self._futures)
+        if cancel_futures:
+            for future in futures:
+                future.cancel()  # only one not yet running is cancelled
+        if wait:
+            _, running = concurrent.futures.wait(futures, timeout=timeout)
+            if running:
+                log.warning("%d listeners still at work after closing", len(running))
 
     def _work(self, task: Callable[[], None]) -> None:
         while True:
@@ -266,6 +317,19 @@ class ElasticExecutor(Executor):
 
 def listener_executor() -> Executor:
     return ElasticExecutor()
+
+
+def stop_listeners(app: App, grace: float = STOP_GRACE) -> None:
+    """The app's listeners end with its runtime: none not yet started runs, none parked after
+    its ack goes on, and those at work get `grace` seconds to finish."""
+    runner = app.listener_runner
+    if isinstance(runner, AckFirstRunner):
+        runner.priority.close()
+    executor = runner.listener_executor
+    if isinstance(executor, ElasticExecutor):
+        executor.shutdown(wait=True, cancel_futures=True, timeout=grace)
+    else:
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def answer_on_ack(app: App) -> None:

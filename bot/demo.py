@@ -16,6 +16,7 @@ import httpx
 import yaml
 from pydantic import SecretStr
 
+import ocr_checks
 from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import pages, requests
 from bot.demo_scenes import status as status_scene
@@ -59,6 +60,7 @@ def set_the_stage(settings: Settings) -> Stage:
     The demo keeps to itself: its database is a SQLite file in a temporary folder (never
     DATABASE_URL's), and it talks to its own sandbox whatever Slack settings are set.
     """
+    ocr_checks.start_reader()  # before the stage's threads, as `sipdesk run` does
     home = Path(tempfile.mkdtemp(prefix="sipdesk-demo-"))
     sandbox = SlackSandbox().start()
     try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import redis
 from slack_bolt import App
 
+from bot.ack_runner import stop_listeners
 from bot.health import HealthCheck
 from bot.local_redis import connect as connect_redis
 from bot.local_redis import stop_started as stop_private_redis
@@ -58,6 +59,8 @@ class Runtime:
         return self._health()
 
     def close(self) -> None:
+        # Listeners first: none of this runtime's may go on against the parts closed below.
+        stop_listeners(self.app)
         for close_part in reversed(self.closers):
             close_part()
         self.db.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import urllib.error
 from collections.abc import Callable
 from typing import Any
 
@@ -37,12 +38,26 @@ REDIS_COOLDOWN_SECONDS = 5.0
 TRY_AGAIN_SHORTLY = "sipdesk can't reach a service it needs right now. Please try again shortly."
 
 
+class _AttemptsLeftToTheHandler(logging.Filter):
+    """slack_sdk logs each failed connection attempt as an error; the retries are ours to make
+    and the last failure reaches the error handler, which says it once."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        attempt = record.getMessage().startswith("Failed to send a request to Slack API server")
+        return not attempt or logging.getLogger().isEnabledFor(logging.DEBUG)
+
+
+_web_log = logging.getLogger("slack_sdk.web.sipdesk")
+_web_log.addFilter(_AttemptsLeftToTheHandler())
+
+
 def web_client(token: str, api_url: str) -> WebClient:
     """A Web API client that waits out 429s (honouring Retry-After) and retries brief outages."""
     return WebClient(
         token=token,
         base_url=api_url,
         timeout=15,
+        logger=_web_log,
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),
             ConnectionErrorRetryHandler(max_retry_count=2),
@@ -148,6 +163,10 @@ def _tell_the_user(
         # Slack said no (a user gone, a view expired): its answer says it all, in one line.
         logger.warning("Slack refused a call: %s", error.response.get("error", "unknown error"))
         message = "Sorry, Slack did not accept that. Please try again in a minute."
+    elif _slack_unreachable(error):
+        # Slack away is an outage to note, not a bug to trace.
+        logger.warning("Slack could not be reached (%s: %s)", type(error).__name__, error)
+        message = TRY_AGAIN_SHORTLY
     else:
         logger.exception("listener failed", exc_info=error)
         message = "Sorry, something went wrong on our side. Please try again in a minute."
@@ -162,3 +181,15 @@ def _tell_the_user(
             respond(text=f":warning: {message}", response_type="ephemeral", replace_original=False)
         except Exception as failure:
             logger.warning("could not tell the user about an error (%s)", type(failure).__name__)
+
+
+def _slack_unreachable(error: BaseException) -> bool:
+    """A Web API call that could not connect: a network error raised from inside slack_sdk."""
+    if not isinstance(error, urllib.error.URLError | ConnectionError | TimeoutError):
+        return False
+    frame = error.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_globals.get("__name__", "").startswith("slack_sdk."):
+            return True
+        frame = frame.tb_next
+    return False

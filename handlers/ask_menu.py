@@ -12,6 +12,8 @@ Block = dict[str, Any]
 CHANGE_CALLER_ID = "menu_change_caller_id"
 NEW_SIP_ACCOUNT = "menu_new_sip_account"
 SIP_STATUS = "menu_sip_status"
+# The watch's two-devices warning asks for a new SIP account too (value: the shared username).
+SECOND_DEVICE_NEW_SIP = "watch_new_sip_account"
 
 
 def menu_buttons() -> Block:

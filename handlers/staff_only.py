@@ -103,7 +103,9 @@ def _refuse(
                 note=f"{what}: not staff"[:500],
             )
         )
-    if respond is not None and (body.get("response_url") or body.get("response_urls")):
+    # A mention has no response_url: its `respond` answers in the mention's thread.
+    mentioned = isinstance(body.get("event"), dict)
+    if respond is not None and (body.get("response_url") or body.get("response_urls") or mentioned):
         try:
             respond(text=f":no_entry: {REFUSAL}", response_type="ephemeral", replace_original=False)
         except Exception:

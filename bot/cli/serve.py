@@ -6,6 +6,7 @@ import errno
 
 import click
 
+import ocr_checks
 from bot.cli.common import explained, settings_or_exit, stop_on_sigterm
 from bot.runtime import Runtime, start_runtime
 from bot.worker import JobWorker
@@ -18,6 +19,8 @@ def run() -> None:
     Needs Slack credentials (see README, "Create the Slack app"); `sipdesk demo` runs without.
     """
     settings = settings_or_exit()
+    # Before any thread: the bill reader host is up for the first bill, nothing forks later.
+    ocr_checks.start_reader()
     with stop_on_sigterm():
         with explained():
             runtime = start_runtime(settings)

@@ -6,6 +6,7 @@ import signal
 
 import click
 
+import ocr_checks
 from bot.cli.common import explained, settings_or_exit
 from bot.runtime import start_runtime
 from bot.worker import JobWorker
@@ -18,6 +19,8 @@ def worker() -> None:
     Run as many as the queue needs; with the embedded defaults `sipdesk run` runs one itself.
     """
     settings = settings_or_exit()
+    # Before any thread: the bill reader host is up for the first bill, nothing forks later.
+    ocr_checks.start_reader()
     with explained():
         runtime = start_runtime(settings)
     jobs = JobWorker(runtime)

@@ -1,4 +1,5 @@
-"""Use case: the scheduler's housekeeping (reminders, expiry of requests, purge of old bills).
+"""Use case: the scheduler's housekeeping (reminders, expiry of requests, purge of old bills,
+wiping expired one-time links).
 
 It has no Slack listeners; the scheduler calls `flow` on a timer."""
 

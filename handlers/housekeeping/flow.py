@@ -1,5 +1,6 @@
 """Housekeeping on the scheduler's timer: remind staff of approvals waiting too long, expire
-requests whose bill never came (telling the customer), purge bills kept past their time."""
+requests whose bill never came (telling the customer), purge bills kept past their time, wipe
+the sealed credentials of one-time links that expired unviewed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from handlers.notify import Notifier
-from store import requests
+from store import links, requests
 from store.db import Database
 from store.errors import TransitionRefused
 from store.models import Customer, Evidence, Reminder, Request, RequestKind, RequestState
@@ -39,6 +40,7 @@ class Swept:
     reminded: int
     expired: int
     purged: int
+    wiped: int = 0
 
 
 def sweep(db: Database, notifier: Notifier, policy: HousekeepingPolicy, now: datetime) -> Swept:
@@ -46,6 +48,7 @@ def sweep(db: Database, notifier: Notifier, policy: HousekeepingPolicy, now: dat
         remind_pending(db, notifier, policy, now),
         expire_waiting_for_bill(db, notifier, policy, now),
         purge_old_bills(db, policy, now),
+        wipe_expired_links(db, now),
     )
 
 
@@ -146,3 +149,9 @@ def purge_old_bills(db: Database, policy: HousekeepingPolicy, now: datetime) -> 
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def wipe_expired_links(db: Database, now: datetime) -> int:
+    """A password nobody came for does not outlive its link: expired unviewed links lose it."""
+    with db.session() as session:
+        return links.wipe_expired(session, now=now)

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from handlers.mrkdwn import escape
+from store.account_status import AccountStatusLine
 
 Block = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class AccountStatusLine:
-    label: str
-    username: str
-    status: str  # up, down, unknown
-    since: datetime
-
 
 _ICON = {
     "up": ":large_green_circle: Up",
@@ -26,9 +17,10 @@ _ICON = {
 }
 
 
-def status_modal(customer: str, accounts: list[AccountStatusLine]) -> Block:
+def status_modal(customer: str, accounts: Sequence[AccountStatusLine]) -> Block:
     lines = [
-        f"*{escape(a.label or a.username)}* (`{a.username}`): {_ICON.get(a.status, a.status)} "
+        f"*{escape(a.label or a.username)}* (`{escape(a.username)}`): "
+        f"{_ICON.get(a.status.value, a.status.value)} "
         f"since {a.since:%Y-%m-%d %H:%M} UTC"
         for a in accounts[:40]
     ] or ["No SIP accounts yet."]

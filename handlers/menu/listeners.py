@@ -9,10 +9,11 @@ from slack_sdk import WebClient
 
 from handlers.ask_menu import SIP_STATUS, menu_blocks
 from handlers.asker import customer_here
-from handlers.menu.blocks import AccountStatusLine, status_modal
+from handlers.menu.blocks import status_modal
 from handlers.notifiers import slack_notifier
 from handlers.registry import Registry
 from handlers.services import Services
+from store.account_status import account_statuses
 
 
 def register(registry: Registry, services: Services) -> None:
@@ -30,10 +31,7 @@ def register(registry: Registry, services: Services) -> None:
         channel = str((body.get("channel") or {}).get("id") or "")
         with services.db.session() as session:
             customer = customer_here(session, channel)
-            lines = [
-                AccountStatusLine(a.label, a.username, a.status.value, a.status_since)
-                for a in customer.sip_accounts
-            ]
+            lines = account_statuses(session, customer)  # as `/sip status` reads it
             name = customer.name
         client.views_open(trigger_id=body["trigger_id"], view=status_modal(name, lines))
 

@@ -1,4 +1,5 @@
-"""`/sip new LABEL`, its modal, and the customer's Accept of the cost."""
+"""`/sip new LABEL`, its modal (from the menu and the watch's two-devices warning), and the
+customer's Accept of the cost."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack
 from slack_sdk import WebClient
 
-from handlers.ask_menu import NEW_SIP_ACCOUNT
+from handlers.ask_menu import NEW_SIP_ACCOUNT, SECOND_DEVICE_NEW_SIP
 from handlers.asker import Asker
 from handlers.new_sip import blocks
 from handlers.new_sip.flow import accept_cost, ask_new_sip
@@ -68,5 +69,7 @@ def register(registry: Registry, services: Services) -> None:
 
     registry.subcommand("/sip", "new", new)
     registry.action(NEW_SIP_ACCOUNT, menu_button)
+    # The watch's two-devices warning: the second device asks for its own account here.
+    registry.action(SECOND_DEVICE_NEW_SIP, menu_button)
     registry.view(blocks.MODAL, submitted)
     registry.action(blocks.ACCEPT, accept)

@@ -7,12 +7,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers.ask_menu import SECOND_DEVICE_NEW_SIP
 from handlers.mrkdwn import clip, escape
 
 Block = dict[str, Any]
 
 # The two-devices warning's button: starts a new-SIP-account request (handlers/new_sip).
-NEW_SIP_ACTION = "watch_new_sip_account"  # value: the username of the shared SIP account
+NEW_SIP_ACTION = SECOND_DEVICE_NEW_SIP  # value: the username of the shared SIP account
 
 WHAT_TO_CHECK = (
     "*What to check:* is the phone powered on and showing a network link? Can other devices "

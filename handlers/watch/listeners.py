@@ -1,5 +1,5 @@
-"""`/sip silence`, `/sip silences`, `/sip unsilence`, `/sip quiet` and the two-devices warning's
-*New SIP account* button: ack, parse, check who asks, hand on to the silencing flow."""
+"""`/sip silence`, `/sip silences`, `/sip unsilence`, `/sip quiet`: ack, parse, check who asks,
+hand on to the silencing flow. (The two-devices warning's button is handlers/new_sip's.)"""
 
 from __future__ import annotations
 
@@ -14,21 +14,12 @@ from handlers.registry import Registry
 from handlers.services import Services
 from handlers.staff_only import resolve_actor
 from handlers.watch import silencing
-from handlers.watch.blocks import NEW_SIP_ACTION
 from store.errors import UserFacingError
 from store.types import utcnow
 
 # Reading the staff group or channel tells staff (any account) from customers (their own).
 READS_STAFF = ("usergroups:read", "channels:read", "groups:read")
 Answer = Callable[[Session, silencing.Asker, list[str]], str]
-
-# Until the new-SIP request flow (handlers/new_sip, issue 9) registers this action itself,
-# the button points the customer at the command that starts that request.
-NEW_SIP_HINT = (
-    "To give the second device its own SIP account, ask for one with `/sip new LABEL` in this "
-    "channel (for example `/sip new Reception phone 2`). Our support team sets it up; it may "
-    "cost money on your plan, and you will see the cost before you accept."
-)
 
 
 def register(registry: Registry, services: Services, *, staff_zone: str = "UTC") -> None:
@@ -71,11 +62,5 @@ def register(registry: Registry, services: Services, *, staff_zone: str = "UTC")
     )  # fmt: skip
     registry.subcommand("/sip", "quiet", command(silencing.set_quiet_hours), scopes=READS_STAFF)
 
-    def new_sip_account(ack: Ack, respond: Any) -> None:
-        ack()
-        respond(text=NEW_SIP_HINT, response_type="ephemeral", replace_original=False)
-
-    if NEW_SIP_ACTION not in registry.actions:  # the new-SIP flow may own it
-        registry.action(NEW_SIP_ACTION, new_sip_account)
     # The scheduler posts and edits alerts and uploads the staff digest's chart (the Notifier).
     registry.scopes.update(("chat:write", "files:write"))

@@ -3,14 +3,16 @@ gives way to requests still waiting for theirs; a listener that fails is an apol
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from running import RunningBot
 
-from bot.ack_runner import AckPriority, ElasticExecutor
+from bot.ack_runner import AckPriority, ElasticExecutor, ListenerStopped, stop_listeners
 
 
 def test_the_answer_leaves_at_ack_while_the_listener_is_still_working(running_bot: RunningBot):
@@ -126,3 +128,69 @@ def test_idle_listener_threads_are_reused_then_end():
     assert _eventually(lambda: executor.idle == 1)
     assert executor.submit(threading.current_thread).result(timeout=5) is first
     assert _eventually(lambda: not first.is_alive() and executor.idle == 0)
+
+
+def test_a_closed_priority_stops_parked_work_and_gives_no_more_turns():
+    priority = AckPriority(quiet=0.0, max_wait=10.0)
+    outcome: list[str] = []
+
+    def after_ack() -> None:
+        try:
+            priority.take_turn()
+            outcome.append("went on")
+        except ListenerStopped:
+            outcome.append("stopped")
+
+    with priority.dispatching():
+        worker = threading.Thread(target=after_ack)
+        worker.start()
+        assert _eventually(lambda: priority.parked == 1)
+        priority.close()
+        worker.join(5)
+    assert outcome == ["stopped"] and priority.parked == 0
+    with pytest.raises(ListenerStopped):
+        priority.take_turn()
+
+
+def test_a_shut_executor_cancels_what_has_not_started_and_waits_briefly_for_the_rest():
+    executor = ElasticExecutor(idle_seconds=0.1)
+    held = threading.Event()
+    running = executor.submit(held.wait, 10)
+    assert _eventually(running.running)
+    began = time.monotonic()
+    executor.shutdown(wait=True, cancel_futures=True, timeout=0.2)
+    assert 0.15 <= time.monotonic() - began < 2  # waited for the running one, briefly
+    with pytest.raises(RuntimeError):
+        executor.submit(lambda: None)
+    held.set()
+    assert running.result(timeout=5) is True
+
+
+def test_a_listener_of_a_closed_runtime_goes_quiet(
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+):
+    working, release, ended = threading.Event(), threading.Event(), threading.Event()
+
+    def lingering(ack: Any, respond: Any) -> None:
+        ack(text="on it")
+        working.set()  # past its turn: at work when the runtime closes
+        try:
+            release.wait(10)
+            respond(text="too late", response_type="ephemeral")
+            raise RuntimeError("its sandbox is gone")
+        finally:
+            ended.set()
+
+    running_bot.runtime.registry.subcommand("/sip", "linger", lingering)
+    w = running_bot.world
+    answer = running_bot.slack.slash_command(
+        "/sip", "linger", user=w.carol, channel=w.globex_channel
+    )
+    assert answer.text == "on it" and working.wait(5)
+    with caplog.at_level(logging.WARNING):
+        stop_listeners(running_bot.runtime.app, grace=0.1)  # what Runtime.close() does first
+        release.set()
+        assert ended.wait(5)
+    assert "listener failed" not in caplog.text and "its sandbox is gone" not in caplog.text
+    with pytest.raises(RuntimeError):  # nothing new starts either
+        running_bot.runtime.app.listener_runner.listener_executor.submit(lambda: None)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import socket
 import time
 
 import httpx
+import pytest
 from running import RunningBot
 
+from bot.slack_app import TRY_AGAIN_SHORTLY, web_client
 from slack_sandbox import Signature
 from store.errors import UserFacingError
 
@@ -124,6 +128,30 @@ def test_an_unexpected_error_is_an_apology_not_a_traceback(running_bot: RunningB
     assert len(said) == 1
     assert "Sorry, something went wrong on our side" in said[0].body["text"]
     assert "0x7f3a" not in said[0].body["text"]
+
+
+def test_slack_out_of_reach_is_one_warning_line_not_a_traceback(
+    running_bot: RunningBot, caplog: pytest.LogCaptureFixture
+):
+    with socket.socket() as probe:  # a port nobody listens on: the connect is refused
+        probe.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{probe.getsockname()[1]}/api/"
+    unreachable = web_client("xoxb-test", dead)  # the bot's own client, retries and all
+
+    def post(ack, command):  # type: ignore[no-untyped-def]
+        ack()
+        unreachable.chat_postMessage(channel=command["channel_id"], text="never sent")
+
+    running_bot.runtime.app.command("/post")(post)
+    w = running_bot.world
+    with caplog.at_level(logging.WARNING):
+        running_bot.slack.slash_command("/post", "", user=w.carol, channel=w.globex_channel)
+        said = running_bot.sandbox.eventually(lambda: running_bot.sandbox.responses)
+    assert said[0].body["text"] == f":warning: {TRY_AGAIN_SHORTLY}"
+    noted = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(" (")[0] for r in noted] == ["Slack could not be reached"]
+    assert noted[0].exc_info is None and "\n" not in noted[0].getMessage()
+    assert "listener failed" not in caplog.text
 
 
 def test_with_redis_down_customers_still_get_answers_in_time(running_bot: RunningBot):

@@ -60,6 +60,40 @@ def test_sigterm_stops_sipdesk_run_cleanly_like_ctrl_c(env: dict[str, str]):
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("command", "ready"), [("run", "sipdesk: listening on"), ("worker", "sipdesk: worker running")]
+)
+def test_the_bill_reader_is_up_once_the_process_has_started(
+    env: dict[str, str], command: str, ready: str
+):
+    bot = subprocess.Popen(
+        [SIPDESK, command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert bot.stdout is not None
+        assert ready in bot.stdout.readline()
+        assert any("ocr_checks.reader_host" in line for line in _children(bot.pid))
+        bot.send_signal(signal.SIGTERM)
+        bot.communicate(timeout=30)
+    finally:
+        if bot.poll() is None:
+            bot.kill()
+            bot.communicate()
+
+
+def _children(pid: int) -> list[str]:
+    """The command lines of the processes `pid` started."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            stat = (proc / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except (OSError, ValueError, IndexError):
+            continue  # not a process, or gone meanwhile
+    return found
+
+
 def test_a_port_already_in_use_is_one_sentence(env: dict[str, str]):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -82,3 +82,14 @@ def test_a_retried_event_and_a_message_resent_under_a_new_event_id_make_one_requ
     desk.wait_state(desk.requests()[1].id, "applied")
     assert len(desk.requests()) == 2
     assert len([t for t in desk.thread(request_id) if "Applied" in t]) == 1
+
+
+def test_a_staff_only_word_by_mention_from_a_customer_is_refused_in_the_thread(desk: Desk):
+    w = desk.world
+    mention = mention_in_thread(desk.slack, w.carol, w.globex_channel, "sip menu")
+    said = desk.sandbox.eventually(
+        lambda: thread_texts(desk.sandbox, w.globex_channel, mention["ts"])
+    )
+    assert said == [":no_entry: Only the support team can do that."]
+    assert [r.actor for r in desk.refusals()] == [w.carol]
+    assert not any("What can sipdesk do" in str(m) for m in desk.sandbox.messages(w.globex_channel))

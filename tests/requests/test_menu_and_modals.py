@@ -6,6 +6,7 @@ from desk import Desk, buttons
 
 from handlers.caller_id import blocks as callerid
 from handlers.new_sip import blocks as new_sip
+from handlers.watch.blocks import two_devices_warning
 
 
 def post_menu(desk: Desk) -> dict[str, object]:
@@ -123,3 +124,32 @@ def test_the_new_sip_modal_with_the_mailbox_off(desk: Desk):
     desk.click(w.bob, "approval_approve", request_id)
     applied = desk.wait_state(request_id, "applied")
     assert desk.account(applied.details["username"]).mailbox is False
+
+
+def test_the_two_devices_warning_button_asks_for_a_new_sip_account(desk: Desk):
+    w = desk.world
+    text, blocks = two_devices_warning("Reception desk", "k3x9q2m7ab", ["Yealink T54W", "Snom"])
+    posted = desk.runtime.app.client.chat_postMessage(
+        channel=w.globex_channel, text=text, blocks=blocks
+    )  # what the watch posts in the customer's channel
+    before = desk.sandbox.last_view(w.carol)
+    desk.slack.block_action(
+        "watch_new_sip_account",
+        "k3x9q2m7ab",
+        user=w.carol,
+        channel=w.globex_channel,
+        message_ts=str(posted["ts"]),
+    )
+    modal = desk.sandbox.eventually(
+        lambda: (view := desk.sandbox.last_view(w.carol)) is not None and view != before and view
+    )
+    assert isinstance(modal, dict) and modal["callback_id"] == new_sip.MODAL
+    desk.slack.view_submission(
+        new_sip.MODAL,
+        {new_sip.LABEL: {new_sip.INPUT: "Reception phone 2"}},
+        user=w.carol,
+        view_id=str(modal["id"]),
+    )
+    (request,) = desk.sandbox.eventually(desk.requests)
+    assert request.kind.value == "new_sip_account" and request.channel_id == w.globex_channel
+    assert any("costs" in t for t in desk.wait_thread(request.id, "costs"))

@@ -10,9 +10,10 @@ from sqlalchemy import select, update
 from watch_world import STAFF, Customers, RecordingNotifier
 
 from handlers.housekeeping.flow import HousekeepingPolicy, sweep
-from store import requests
+from store import links, requests
 from store.db import Database
-from store.models import Evidence, Request, RequestKind, RequestState
+from store.links import Credentials
+from store.models import Evidence, LinkKind, OneTimeLink, Request, RequestKind, RequestState
 from store.types import utcnow
 
 POLICY = HousekeepingPolicy(
@@ -96,3 +97,25 @@ def test_bills_decided_long_ago_lose_their_bytes_and_text_but_keep_hash_and_verd
     assert rows[decided].sha256 == "ab" * 32 and rows[decided].verdict == "pass"
     assert rows[decided].purged_at is not None
     assert rows[open_one].content == b"%PDF-1.7 ..."
+
+
+def test_expired_never_viewed_links_lose_their_sealed_credentials(
+    database: Database, customers: Customers
+) -> None:
+    request_id = make_request(
+        database, customers.globex, RequestState.PENDING_APPROVAL, RequestKind.NEW_SIP_ACCOUNT
+    )
+    sealed = Credentials(domain="sip.example.net", username="k3x9q2m7ab", password="Xy7pQ2mZ9r")
+    with database.session() as session:
+        two_days_ago = utcnow() - timedelta(days=2)
+        old = links.issue(
+            session, request_id, LinkKind.CREDENTIALS, credentials=sealed, now=two_days_ago
+        )
+        fresh = links.issue(session, request_id, LinkKind.CREDENTIALS, credentials=sealed)
+    assert sweep(database, RecordingNotifier(), POLICY, utcnow()).wiped == 1
+    with database.session() as session:
+        kept = {row.token_hash: row.sealed for row in session.scalars(select(OneTimeLink))}
+    assert kept[links.token_hash(old)] is None
+    assert kept[links.token_hash(fresh)] is not None
+    with database.session() as session:
+        assert links.reveal(session, fresh) == sealed  # the live link still shows its password
