@@ -318,7 +318,6 @@ def main() -> None:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))},
             "SIPDESK_HOME": str(home),
-            "DATABASE_URL": database_url,
             "REDIS_URL": args.redis_url,
             "SIPDESK_REDIS_PREFIX": f"sipdesk-bench:{secrets.token_hex(4)}:",
             "SIPDESK_START_REDIS": "false",
@@ -331,6 +330,10 @@ def main() -> None:
             "PORT": str(port),
             "LOG_LEVEL": "ERROR",
         }
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        # Without DATABASE_URL `sipdesk run` is on the embedded defaults (SQLite in SIPDESK_HOME)
+        # and runs the job worker in its own process, as one-command deployments do.
         prepare_database(env, world, home)
         requests = Requests(sandbox, world)
         requests.only = args.only

@@ -290,3 +290,9 @@ def answer_on_ack(app: App) -> None:
             return dispatch(req)
 
     app.dispatch = counted  # type: ignore[method-assign]
+
+
+def after_ack_priority(app: App) -> AckPriority | None:
+    """The app's queue for work after an ack, for other work of the process to wait in."""
+    runner = app.listener_runner
+    return runner.priority if isinstance(runner, AckFirstRunner) else None
