@@ -38,7 +38,7 @@ EVENTS_PATH = "/slack/events"
 PAGES_PREFIX = "/links/"
 # Slack's payloads are a few kilobytes; a view with every block filled stays far below this.
 MAX_BODY_BYTES = 1024 * 1024
-SWITCH_INTERVAL_SECONDS = 0.0005  # Python's default is 0.005
+SWITCH_INTERVAL_SECONDS = 0.001  # Python's default is 0.005
 
 
 def make_wsgi(
