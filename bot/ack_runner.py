@@ -36,10 +36,6 @@ SPARE_LISTENER_THREADS = 16  # idle threads kept ready, so an ack never waits fo
 AFTER_ACK_QUIET = 0.010  # seconds without a request before work after an ack starts
 AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
 AFTER_ACK_SLOTS = 8  # listeners working after their ack at once, once quiet
-# While requests keep coming, work past AFTER_ACK_MAX_WAIT goes on this few at a time: a steady
-# stream is never quiet, and letting every overdue listener go at once took the GIL from acks.
-OVERDUE_SLOTS = 2
-STARVED_FACTOR = 5  # a parked listener goes on regardless after this many AFTER_ACK_MAX_WAITs
 MAX_PARKED = 1000  # beyond this many, work after an ack goes on at once
 COORDINATOR_IDLE = 5.0  # seconds with nothing parked before the coordinating thread ends
 
@@ -57,13 +53,11 @@ class AckPriority:
         max_wait: float = AFTER_ACK_MAX_WAIT,
         slots: int = AFTER_ACK_SLOTS,
         max_parked: int = MAX_PARKED,
-        overdue_slots: int = OVERDUE_SLOTS,
     ) -> None:
         self._quiet, self._max_wait = quiet, max_wait
         self._slots, self._max_parked = slots, max_parked
-        self._overdue_slots = min(overdue_slots, slots)
         self._changed = threading.Condition()  # only the coordinator waits on it
-        self._parked: deque[tuple[threading.Event, float]] = deque()  # with when it parked
+        self._parked: deque[threading.Event] = deque()
         self._dispatching = self._working = 0
         self._last_request = 0.0
         self._coordinator: threading.Thread | None = None
@@ -94,15 +88,14 @@ class AckPriority:
             if len(self._parked) >= self._max_parked:
                 self._working += 1
                 return
-            entry = (turn, time.monotonic())
-            self._parked.append(entry)
+            self._parked.append(turn)
             self._start_coordinator()
             self._changed.notify()
-        if turn.wait(self._max_wait * STARVED_FACTOR):
+        if turn.wait(self._max_wait):
             return  # the coordinator counted this listener as working
         with self._changed:
             try:
-                self._parked.remove(entry)
+                self._parked.remove(turn)
             except ValueError:
                 return  # let go just as the wait ran out: already counted
             self._working += 1
@@ -126,7 +119,7 @@ class AckPriority:
                 pause = self._pause()
                 if pause == 0:
                     self._working += 1
-                    self._parked.popleft()[0].set()
+                    self._parked.popleft().set()
                 elif self._parked:
                     self._changed.wait(timeout=pause)
                 elif not self._changed.wait(timeout=COORDINATOR_IDLE) and not self._parked:
@@ -134,24 +127,11 @@ class AckPriority:
                     return
 
     def _pause(self) -> float | None:
-        """0 when the oldest parked listener may go; else how long to wait (None: until told).
-
-        Quiet: up to `slots` at once. Requests still coming: only the overdue, a few at once."""
-        if not self._parked:
+        """0 when the oldest parked listener may go; else how long to wait (None: until told)."""
+        if not self._parked or self._dispatching or self._working >= self._slots:
             return None
-        now = time.monotonic()
-        overdue_left = self._parked[0][1] + self._max_wait - now
-        quiet_left = None if self._dispatching else self._last_request + self._quiet - now
-        waits: list[float] = []
-        if self._working < self._slots and quiet_left is not None:
-            if quiet_left <= 0:
-                return 0
-            waits.append(quiet_left)
-        if self._working < self._overdue_slots:
-            if overdue_left <= 0:
-                return 0
-            waits.append(overdue_left)
-        return min(waits) if waits else None
+        quiet_left = self._last_request + self._quiet - time.monotonic()
+        return quiet_left if quiet_left > 0 else 0
 
 
 class SignallingAck(Ack):

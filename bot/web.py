@@ -8,9 +8,9 @@ logged in one line that never holds the body.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -38,7 +38,6 @@ EVENTS_PATH = "/slack/events"
 PAGES_PREFIX = "/links/"
 # Slack's payloads are a few kilobytes; a view with every block filled stays far below this.
 MAX_BODY_BYTES = 1024 * 1024
-SWITCH_INTERVAL_SECONDS = 0.001  # Python's default is 0.005
 
 
 def make_wsgi(
@@ -239,9 +238,9 @@ class HttpServer:
         return f"http://{self._server.effective_host}:{self._server.effective_port}"
 
     def serve_forever(self) -> None:
-        # The process serves Slack from here: a request thread back from a socket should get the
-        # GIL within a fraction of Slack's patience, not after 5 ms of someone's work after an ack.
-        sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
+        # Everything loaded by now lives as long as the process: kept out of the collector's
+        # full passes, which otherwise walk it all while holding the GIL, acks waiting.
+        gc.freeze()
         self._server.run()
 
     def start(self) -> HttpServer:

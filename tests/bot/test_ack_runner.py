@@ -138,27 +138,3 @@ def test_spare_threads_are_kept_ready_so_a_burst_does_not_start_them_in_the_requ
     held.set()
     assert all(f.result(timeout=10) for f in busy)
     executor.shutdown()
-
-
-def test_while_requests_keep_coming_overdue_work_goes_a_few_at_a_time():
-    priority = AckPriority(quiet=0.0, max_wait=0.1, slots=8, overdue_slots=1)
-    going, gate = threading.Event(), threading.Event()
-
-    def after_ack() -> None:
-        priority.take_turn()
-        going.set()
-        gate.wait(5)
-        priority.end_turn()
-
-    workers = [threading.Thread(target=after_ack) for _ in range(3)]
-    with priority.dispatching():  # a request in flight all along: never quiet
-        for worker in workers:
-            worker.start()
-        assert going.wait(5)  # the oldest went once overdue
-        assert _eventually(lambda: priority.parked == 2)
-        time.sleep(0.3)  # past the others' max_wait too: still only the one slot
-        assert priority.parked == 2
-        gate.set()
-    for worker in workers:
-        worker.join(5)
-    assert priority.parked == 0
