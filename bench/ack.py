@@ -4,8 +4,9 @@ Run: ``.venv/bin/python bench/ack.py [--clients 1,10,50] [--requests 300] [--rou
 [--database-url URL]``
 
 Three servers, each its own process, each served the same way (bot.web on waitress, 8 threads):
-- ``sipdesk``: the real ``sipdesk run`` on a fresh database (SQLite unless --database-url) with
-  the example customers, talking to a local Slack sandbox that runs in this process;
+- ``sipdesk``: the real ``sipdesk run`` on the embedded defaults (a fresh SQLite file, the job
+  worker in-process) unless --database-url, with the example customers, talking to a local Slack
+  sandbox that runs in a process of its own;
 - ``bare``: a Bolt app whose listeners only ack, with sipdesk's ack runner (bot.ack_runner);
 - ``bolt``: the same bare app on Bolt's default runner, which polls for the ack every 10 ms.
 
