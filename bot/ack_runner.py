@@ -209,9 +209,9 @@ class ElasticExecutor(Executor):
     waits for a thread to ack in, however many listeners are still busy after their ack (parked
     here, or waiting on a channel's pace). Threads idle for `idle_seconds` end.
 
-    With `spare`, a thread of its own keeps that many idle threads ready: starting a thread waits
-    until it runs, and in a burst (every earlier listener parked after its ack) that wait for the
-    GIL was the slowest part of an ack."""
+    With `spare`, once every thread was busy at a submit, a thread of its own keeps that many idle
+    threads ready: starting a thread waits until it runs, and in a burst (every earlier listener
+    parked after its ack) that wait for the GIL was the slowest part of an ack."""
 
     def __init__(
         self,
@@ -227,6 +227,7 @@ class ElasticExecutor(Executor):
         self._closed = False
         self._short = threading.Event()  # fewer idle threads than `spare`
         self._spawner: threading.Thread | None = None
+        self._started = self._busy_seen = False
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
@@ -246,7 +247,11 @@ class ElasticExecutor(Executor):
             if handed:
                 self._idle -= 1
                 self._tasks.put(task)
-            if self._spare and self._idle < self._spare:
+            # Spares from the first time every thread was busy on: a quiet app (a test's) keeps
+            # no more threads than it uses.
+            self._busy_seen = self._busy_seen or (not handed and self._started)
+            self._started = self._started or not handed
+            if self._spare and self._busy_seen and self._idle < self._spare:
                 self._wake_spawner()
         if not handed:
             self._start(task)
