@@ -4,8 +4,9 @@ Run: ``.venv/bin/python bench/ack.py [--clients 1,10,50] [--requests 300] [--rou
 [--database-url URL]``
 
 Three servers, each its own process, each served the same way (bot.web on waitress, 8 threads):
-- ``sipdesk``: the real ``sipdesk run`` on a fresh database (SQLite unless --database-url) with
-  the example customers, talking to a local Slack sandbox that runs in this process;
+- ``sipdesk``: the real ``sipdesk run`` on the embedded defaults (a fresh SQLite file, the job
+  worker in-process) unless --database-url, with the example customers, talking to a local Slack
+  sandbox that runs in a process of its own;
 - ``bare``: a Bolt app whose listeners only ack, with sipdesk's ack runner (bot.ack_runner);
 - ``bolt``: the same bare app on Bolt's default runner, which polls for the ack every 10 ms.
 
@@ -318,7 +319,6 @@ def main() -> None:
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))},
             "SIPDESK_HOME": str(home),
-            "DATABASE_URL": database_url,
             "REDIS_URL": args.redis_url,
             "SIPDESK_REDIS_PREFIX": f"sipdesk-bench:{secrets.token_hex(4)}:",
             "SIPDESK_START_REDIS": "false",
@@ -331,6 +331,10 @@ def main() -> None:
             "PORT": str(port),
             "LOG_LEVEL": "ERROR",
         }
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        # Without DATABASE_URL `sipdesk run` is on the embedded defaults (SQLite in SIPDESK_HOME)
+        # and runs the job worker in its own process, as one-command deployments do.
         prepare_database(env, world, home)
         requests = Requests(sandbox, world)
         requests.only = args.only

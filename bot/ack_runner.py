@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 # Listeners keep working after their ack (a Slack call, a database read); enough threads that
 # such work never holds up the ack of the next request.
 LISTENER_IDLE_SECONDS = 60.0  # a listener thread with nothing to do for this long ends
+SPARE_LISTENER_THREADS = 16  # idle threads kept ready, so an ack never waits for one to start
 AFTER_ACK_QUIET = 0.010  # seconds without a request before work after an ack starts
 AFTER_ACK_MAX_WAIT = 1.0  # ...or this long after its ack at the latest
 AFTER_ACK_SLOTS = 8  # listeners working after their ack at once, once quiet
@@ -240,17 +241,28 @@ class AckFirstRunner(ThreadListenerRunner):
 class ElasticExecutor(Executor):
     """Runs each listener on an idle thread, or on a new one when none is idle: a request never
     waits for a thread to ack in, however many listeners are still busy after their ack (parked
-    here, or waiting on a channel's pace). Threads idle for `idle_seconds` end."""
+    here, or waiting on a channel's pace). Threads idle for `idle_seconds` end.
+
+    With `spare`, once every thread was busy at a submit, a thread of its own keeps that many idle
+    threads ready: starting a thread waits until it runs, and in a burst (every earlier listener
+    parked after its ack) that wait for the GIL was the slowest part of an ack."""
 
     def __init__(
-        self, idle_seconds: float = LISTENER_IDLE_SECONDS, name: str = "sipdesk-listener"
+        self,
+        idle_seconds: float = LISTENER_IDLE_SECONDS,
+        name: str = "sipdesk-listener",
+        *,
+        spare: int = 0,
     ) -> None:
-        self._idle_seconds, self._name = idle_seconds, name
+        self._idle_seconds, self._name, self._spare = idle_seconds, name, spare
         self._tasks: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0  # threads waiting for a task, less the tasks already handed to them
         self._closed = False
         self._futures: set[Future[Any]] = set()  # submitted and not yet done
+        self._short = threading.Event()  # fewer idle threads than `spare`
+        self._spawner: threading.Thread | None = None
+        self._started = self._busy_seen = False
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         future: Future[Any] = Future()
@@ -270,11 +282,18 @@ class ElasticExecutor(Executor):
             if self._closed:
                 raise RuntimeError("the listener executor is shut down")
             self._futures.add(future)
-            if self._idle:
+            handed = self._idle > 0
+            if handed:
                 self._idle -= 1
                 self._tasks.put(task)
-                return future
-        threading.Thread(target=self._work, args=(task,), name=self._name, daemon=True).start()
+            # Spares from the first time every thread was busy on: a quiet app (a test's) keeps
+            # no more threads than it uses.
+            self._busy_seen = self._busy_seen or (not handed and self._started)
+            self._started = self._started or not handed
+            if self._spare and self._busy_seen and self._idle < self._spare:
+                self._wake_spawner()
+        if not handed:
+            self._start(task)
         return future
 
     @property
@@ -289,8 +308,9 @@ class ElasticExecutor(Executor):
         """No more listeners; cancel_futures drops those not started, wait waits for the others
         (up to `timeout`). Idle threads end when their wait runs out."""
         with self._lock:
-            self._closed = True
+            self._closed = True  # idle threads end when their wait runs out
             futures = list(self._futures)
+        self._short.set()
         if cancel_futures:
             for future in futures:
                 future.cancel()  # only one not yet running is cancelled
@@ -299,11 +319,36 @@ class ElasticExecutor(Executor):
             if running:
                 log.warning("%d listeners still at work after closing", len(running))
 
-    def _work(self, task: Callable[[], None]) -> None:
+    def _start(self, task: Callable[[], None] | None) -> None:
+        threading.Thread(target=self._work, args=(task,), name=self._name, daemon=True).start()
+
+    def _wake_spawner(self) -> None:  # holding the lock
+        if self._spawner is None:
+            self._spawner = threading.Thread(
+                target=self._keep_spares, name=f"{self._name}-spawner", daemon=True
+            )
+            self._spawner.start()
+        self._short.set()
+
+    def _keep_spares(self) -> None:
         while True:
-            task()
-            with self._lock:
-                self._idle += 1
+            self._short.wait()
+            self._short.clear()
+            while True:
+                with self._lock:
+                    if self._closed:
+                        return
+                    if self._idle >= self._spare:
+                        break
+                    self._idle += 1  # counted now: the new thread's first step is to wait
+                self._start(None)
+
+    def _work(self, task: Callable[[], None] | None) -> None:
+        while True:
+            if task is not None:
+                task()
+                with self._lock:
+                    self._idle += 1
             try:
                 task = self._tasks.get(timeout=self._idle_seconds)
             except queue.Empty:
@@ -316,7 +361,7 @@ class ElasticExecutor(Executor):
 
 
 def listener_executor() -> Executor:
-    return ElasticExecutor()
+    return ElasticExecutor(spare=SPARE_LISTENER_THREADS)
 
 
 def stop_listeners(app: App, grace: float = STOP_GRACE) -> None:
@@ -354,3 +399,9 @@ def answer_on_ack(app: App) -> None:
             return dispatch(req)
 
     app.dispatch = counted  # type: ignore[method-assign]
+
+
+def after_ack_priority(app: App) -> AckPriority | None:
+    """The app's queue for work after an ack, for other work of the process to wait in."""
+    runner = app.listener_runner
+    return runner.priority if isinstance(runner, AckFirstRunner) else None

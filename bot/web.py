@@ -8,6 +8,7 @@ logged in one line that never holds the body.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import threading
@@ -237,6 +238,9 @@ class HttpServer:
         return f"http://{self._server.effective_host}:{self._server.effective_port}"
 
     def serve_forever(self) -> None:
+        # Everything loaded by now lives as long as the process: kept out of the collector's
+        # full passes, which otherwise walk it all while holding the GIL, acks waiting.
+        gc.freeze()
         self._server.run()
 
     def start(self) -> HttpServer:

@@ -11,9 +11,11 @@ import threading
 import time
 from typing import Any
 
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
+from rq.job import Job
 from rq.timeouts import TimerDeathPenalty
 
+from bot.ack_runner import AckPriority, after_ack_priority
 from bot.runtime import Runtime
 from handlers import job_runtime
 from handlers.caller_id.slack_files import SlackFiles
@@ -29,9 +31,22 @@ class ThreadWorker(SimpleWorker):
     """An RQ worker that may run outside the main thread: a timer, not SIGALRM, ends long jobs."""
 
     death_penalty_class = TimerDeathPenalty
+    # In `sipdesk run` the web server shares this process: a job waits its turn like the work
+    # listeners do after their ack, so a burst of requests is answered before jobs take the GIL.
+    priority: AckPriority | None = None
 
     def _install_signal_handlers(self) -> None:
         pass  # signals belong to the main thread; `stop` ends the loop instead
+
+    def execute_job(self, job: Job, queue: Queue) -> None:
+        if self.priority is None:
+            super().execute_job(job, queue)
+            return
+        self.priority.take_turn()
+        try:
+            super().execute_job(job, queue)
+        finally:
+            self.priority.end_turn()
 
 
 class JobWorker:
@@ -42,6 +57,7 @@ class JobWorker:
         self._sweep_seconds = sweep_seconds
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._priority = after_ack_priority(runtime.app)
         client = runtime.app.client
         job_runtime.install(
             runtime.services, slack_notifier(runtime.services, client), SlackFiles(client)
@@ -73,6 +89,7 @@ class JobWorker:
             connection=services.redis,
             name=f"{services.redis_prefix}{id(self)}-{time.time_ns()}".replace(":", "_"),
         )
+        worker.priority = self._priority
         worker.work(burst=True, with_scheduler=False, logging_level="WARNING")
 
     def start(self) -> JobWorker:

@@ -40,6 +40,7 @@ class StaffDirectory:
         self._clock = clock
         self._members: frozenset[str] | None = None
         self._fetched_at = 0.0
+        self._refreshing = False
         self._lock = threading.Lock()
 
     def actor(
@@ -56,16 +57,24 @@ class StaffDirectory:
         """The staff's user ids; empty when unknown (Slack down, nothing configured)."""
         with self._lock:
             cached, fetched_at = self._members, self._fetched_at
-        if cached is not None and self._clock() - fetched_at < self._cache_seconds:
-            return cached
+            if cached is not None and self._clock() - fetched_at < self._cache_seconds:
+                return cached
+            # One click refreshes an expired list; the clicks meanwhile keep the list it
+            # replaces (a Slack call's age older) rather than each asking Slack before its ack.
+            if cached is not None and self._refreshing:
+                return cached
+            self._refreshing = True
         # The Slack call runs without the lock: one slow answer must not queue every click.
         try:
             fresh = self._fetch(client)
         except Exception:
             log.warning("cannot read the staff list from Slack; nobody counts as staff for now")
+            with self._lock:
+                self._refreshing = False
             return cached if cached is not None else frozenset()
         with self._lock:
             self._members, self._fetched_at = fresh, self._clock()
+            self._refreshing = False
         return fresh
 
     def _fetch(self, client: WebClient) -> frozenset[str]:

@@ -194,3 +194,15 @@ def test_a_listener_of_a_closed_runtime_goes_quiet(
     assert "listener failed" not in caplog.text and "its sandbox is gone" not in caplog.text
     with pytest.raises(RuntimeError):  # nothing new starts either
         running_bot.runtime.app.listener_runner.listener_executor.submit(lambda: None)
+
+
+def test_spare_threads_are_kept_ready_so_a_burst_does_not_start_them_in_the_request():
+    executor = ElasticExecutor(idle_seconds=5, name="elastic-spares", spare=3)
+    held = threading.Event()
+    busy = [executor.submit(held.wait, 10) for _ in range(5)]
+    assert _eventually(lambda: executor.idle == 3)
+    before = {t for t in threading.enumerate() if t.name == "elastic-spares"}
+    assert executor.submit(threading.current_thread).result(timeout=5) in before
+    held.set()
+    assert all(f.result(timeout=10) for f in busy)
+    executor.shutdown()

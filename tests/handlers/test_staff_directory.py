@@ -3,7 +3,9 @@ private staff channel; nobody else, and nobody when it cannot be told."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from slack_sdk import WebClient
@@ -77,3 +79,30 @@ def test_the_list_is_cached_then_read_again(slack):
     now[0] = 61.0
     directory.actor(client, w.alice, home, home)
     assert len(sandbox.calls_to("usergroups.users.list")) == 2
+
+
+def test_an_expired_list_is_fetched_by_one_click_while_the_others_keep_the_old_one(slack):
+    sandbox, w, client = slack
+    now = [0.0]
+    directory = StaffDirectory(w.staff_group, None, cache_seconds=60, clock=lambda: now[0])
+    first = directory.members(client)
+    assert w.alice in first
+    now[0] = 61.0
+    asking, answer = threading.Event(), threading.Event()
+
+    class SlowSlack(WebClient):
+        def usergroups_users_list(self, **kwargs: Any) -> Any:
+            asking.set()
+            answer.wait(5)
+            return super().usergroups_users_list(**kwargs)
+
+    slow = SlowSlack(token=sandbox.bot_token, base_url=sandbox.api_url, timeout=2)
+    refresher = threading.Thread(target=directory.members, args=(slow,))
+    refresher.start()
+    assert asking.wait(5)
+    calls = len(sandbox.calls_to("usergroups.users.list"))
+    assert directory.members(client) == first  # the old list, no call of its own
+    assert len(sandbox.calls_to("usergroups.users.list")) == calls
+    answer.set()
+    refresher.join(5)
+    assert len(sandbox.calls_to("usergroups.users.list")) == calls + 1
