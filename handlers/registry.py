@@ -84,7 +84,7 @@ class Registry:
             if listener is None:
                 ack()
                 return None
-            return _call_with(listener, kwargs)
+            return call_with(listener, kwargs)
 
         self.app.command(name)(route)
 
@@ -138,18 +138,15 @@ class Registry:
 
         # Staff need to read the staff list: the group's members, or the staff channel's.
         self.scopes.update(("usergroups:read", "channels:read", "groups:read"))
-        return guard(listener, self.services, what, _call_with)
+        return guard(listener, self.services, what, call_with)
 
     @property
     def interactive(self) -> bool:
         return bool(self.actions or self.views)
 
 
-def _call_with(listener: Listener, kwargs: dict[str, Any]) -> Any:
-    # Bolt injects arguments by name; pass on only those the listener asks for, as Bolt would.
+def call_with(listener: Listener, kwargs: dict[str, Any]) -> Any:
+    """Call `listener` with only the arguments it names, as Bolt injects them (the router and
+    the mention router hand a command's listener its arguments this way)."""
     wanted = inspect.signature(listener).parameters
     return listener(**{name: value for name, value in kwargs.items() if name in wanted})
-
-
-# Public for the mention router, which hands a command's listener its arguments as Bolt would.
-call_with = _call_with
