@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store.models import Request
+from store.types import utcnow
 
 
 def remember_customer_thread(session: Session, request_id: int, ts: str) -> None:
@@ -26,6 +27,16 @@ def remember_staff_card(session: Session, request_id: int, ts: str) -> None:
         update(Request)
         .where(Request.id == request_id)
         .values(staff_message_ts=ts)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def remember_applied_told(session: Session, request_id: int) -> None:
+    """The customer's thread heard "Applied": the apply job owes nothing more."""
+    session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.applied_told_at.is_(None))
+        .values(applied_told_at=utcnow())
         .execution_options(synchronize_session=False)
     )
 
