@@ -22,11 +22,17 @@ def remember_customer_thread(session: Session, request_id: int, ts: str) -> None
     )
 
 
-def remember_staff_card(session: Session, request_id: int, ts: str) -> None:
+def remember_staff_card(
+    session: Session, request_id: int, ts: str, *, version: int | None = None
+) -> None:
+    """The staff card's ts; with `version`, the card of that version is posted (none is owed)."""
+    values: dict[str, object] = {"staff_message_ts": ts}
+    if version is not None:
+        values["card_version"] = version
     session.execute(
         update(Request)
         .where(Request.id == request_id)
-        .values(staff_message_ts=ts)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from handlers.approvals.apply import applied_sentence, apply_change
 from handlers.approvals.credentials import DUE, SENT, UNDELIVERED, fresh_link, link_for, show_link
-from handlers.approvals.flow import refresh_card
+from handlers.approvals.flow import refresh_card, send_to_staff
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import current
 from handlers.notify import Notifier
@@ -61,6 +61,13 @@ def apply_request(request_id: int) -> str:
         return _follow_up(services, notifier, request_id, url)
     finally:
         services.redis.delete(lock)
+
+
+def post_card(request_id: int) -> str:
+    """The staff card of a pending request that has none yet (its post failed): the sweeper's."""
+    tools = current()
+    send_to_staff(tools.services, tools.notifier, request_id)
+    return "card"
 
 
 def _apply(services: Services, facts: RequestFacts) -> str | None:
