@@ -59,7 +59,7 @@ def new_label(facts: RequestFacts) -> str:
     return clean_label(str(facts.details.get("label", "")))
 
 
-def applied_sentence(facts: RequestFacts) -> str:
+def applied_sentence(facts: RequestFacts, *, link_shown: bool = True) -> str:
     """What the customer's thread hears once the change is on the platform."""
     details = facts.details
     if facts.kind is RequestKind.PSTN_CALLER_ID:
@@ -67,7 +67,11 @@ def applied_sentence(facts: RequestFacts) -> str:
         return f"{facts.account} now shows {number or 'no number (anonymous)'} on calls."
     if facts.kind is RequestKind.VOIP_CALLER_ID:
         return f"{facts.account} now shows {facts.new_value} on internal calls."
+    ready = f"The new SIP account “{new_label(facts)}” ({details.get('username')}) is ready"
+    if link_shown:
+        return f"{ready}; its password was shown only to the person who asked."
     return (
-        f"The new SIP account “{new_label(facts)}” ({details.get('username')}) is ready; "
-        "its password was shown only to the person who asked."
+        f"{ready}. :warning: Slack would not show <@{facts.requested_by}> the link to its "
+        "password here (are they still in this channel?); our support team can send it again, "
+        "to them or to someone else in this channel."
     )
