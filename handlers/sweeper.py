@@ -28,7 +28,7 @@ def sweep(services: Services) -> int:
             select(Request.id, Request.state).where(Request.state.in_(tuple(DUE)))
         ).all()
     queue = job_queue(services)
-    queue.rq_queue.started_job_registry.cleanup()  # jobs of dead workers stop counting as running
+    queue.requeue_orphans()  # jobs of dead workers stop counting as running: queued again
     queued = 0
     for request_id, state in rows:
         prefix, func = DUE[state]
