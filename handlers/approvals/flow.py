@@ -66,7 +66,10 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
         return
     ref = RequestRef(facts.id, facts.version).encode()
     ts = notifier.post(
-        services.staff_channel, card_text(facts), card_blocks(facts, ref, bill, None)
+        services.staff_channel,
+        card_text(facts),
+        card_blocks(facts, ref, bill, None),
+        key=card_key(facts),
     )
     with services.db.session() as session:
         remember_staff_card(session, request_id, ts)
@@ -86,6 +89,13 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
     )
 
 
+def card_key(facts: RequestFacts) -> str:
+    """The staff card's key in its Slack metadata: a re-post after a crash adopts the card found
+    with it (`post_once`). The creation time tells this request #N from one of a database since
+    reset."""
+    return f"card-{facts.id}-{facts.created_at.timestamp():.0f}"
+
+
 def refresh_card(services: Services, notifier: Notifier, request_id: int) -> None:
     """Redraw the card in place from the request's state: who decided, when, what came of it.
 
@@ -102,7 +112,7 @@ def refresh_card(services: Services, notifier: Notifier, request_id: int) -> Non
     if facts.staff_ts is not None:
         notifier.update(services.staff_channel, facts.staff_ts, card_text(facts), blocks)
     elif facts.state is S.FAILED:
-        ts = notifier.post(services.staff_channel, card_text(facts), blocks)
+        ts = notifier.post(services.staff_channel, card_text(facts), blocks, key=card_key(facts))
         with services.db.session() as session:
             remember_staff_card(session, request_id, ts)
 
