@@ -61,6 +61,23 @@ def post_once(
     return notifier.post(channel, text, blocks, key=key)
 
 
+# Slack's answers to an ephemeral that no retry will change: the person cannot see it there.
+_RECIPIENT_GONE = frozenset(
+    {"user_not_in_channel", "user_not_found", "channel_not_found", "is_archived", "not_in_channel"}
+)
+
+
+class NotDelivered(Exception):
+    """Slack refused a message for a reason a retry will not change (the person left the channel).
+
+    `reason` is Slack's error code.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class Notifier(Protocol):
     def post(
         self,
@@ -94,7 +111,7 @@ class Notifier(Protocol):
         *,
         thread_ts: str | None = None,
     ) -> None:
-        """A message only `user` sees, in `channel`."""
+        """A message only `user` sees, in `channel`; NotDelivered when they cannot see it there."""
         ...
 
     def upload(
@@ -162,12 +179,18 @@ class SlackNotifier:
         *,
         thread_ts: str | None = None,
     ) -> None:
-        self._send(
-            channel,
-            lambda: self._client.chat_postEphemeral(
-                channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts
-            ),
-        )
+        try:
+            self._send(
+                channel,
+                lambda: self._client.chat_postEphemeral(
+                    channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts
+                ),
+            )
+        except SlackApiError as error:
+            reason = str(error.response.get("error") or "")
+            if reason in _RECIPIENT_GONE:
+                raise NotDelivered(reason) from error
+            raise
 
     def upload(
         self,

@@ -1,13 +1,15 @@
 """Lost jobs are found again: the database says what is due, the queue is told once more.
 
 A crash (a worker killed mid-job, a Redis restart) can lose a queued job, never a request: a
-request `approved` is due an apply, one `checking_evidence` a bill check. Enqueuing under the
+request `approved` is due an apply, one `applied` whose thread was not told yet the rest of it
+(the credentials link, the message), one `pending_approval` whose card Slack never took its
+card, one `checking_evidence` a bill check. Enqueuing under the
 same job id is a no-op while that job waits or runs, and a job re-run finds the state moved on.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from handlers.job_runtime import job_queue
 from handlers.services import Services
@@ -15,18 +17,26 @@ from store.models import Request, RequestState
 
 APPLY_JOB = "handlers.approvals.jobs.apply_request"
 CHECK_JOB = "handlers.caller_id.jobs.check_bill"
+CARD_JOB = "handlers.approvals.jobs.post_card"
 DUE = {
     RequestState.APPROVED: ("apply", APPLY_JOB),
+    RequestState.APPLIED: ("apply", APPLY_JOB),  # only those not told yet (see sweep)
     RequestState.CHECKING_EVIDENCE: ("check", CHECK_JOB),
+    RequestState.PENDING_APPROVAL: ("card", CARD_JOB),  # only those owing their card
 }
 
 
 def sweep(services: Services) -> int:
     """Queue the due work that has no job waiting or running; returns how many were queued."""
+    due = [
+        Request.state.in_((RequestState.APPROVED, RequestState.CHECKING_EVIDENCE)),
+        and_(Request.state == RequestState.APPLIED, Request.applied_told_at.is_(None)),
+    ]
+    if services.staff_channel is not None:
+        card_owed = or_(Request.card_version.is_(None), Request.card_version != Request.version)
+        due.append(and_(Request.state == RequestState.PENDING_APPROVAL, card_owed))
     with services.db.session() as session:
-        rows = session.execute(
-            select(Request.id, Request.state).where(Request.state.in_(tuple(DUE)))
-        ).all()
+        rows = session.execute(select(Request.id, Request.state).where(or_(*due))).all()
     queue = job_queue(services)
     queue.requeue_orphans()  # jobs of dead workers stop counting as running: queued again
     queued = 0

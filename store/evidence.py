@@ -40,6 +40,16 @@ def add_bill(
     return evidence, True
 
 
+def has_source(session: Session, request_id: int, source: str) -> bool:
+    """True when the request holds the evidence of this source (it was stored)."""
+    found = session.scalar(
+        select(Evidence.id).where(
+            Evidence.request_id == request_id, Evidence.slack_file_id == source[:32]
+        )
+    )
+    return found is not None
+
+
 def add_pending_file(session: Session, request_id: int, *, source: str) -> tuple[Evidence, bool]:
     """A file shared in Slack, before its bytes are fetched (the check job fetches them)."""
     found = session.scalar(

@@ -166,6 +166,28 @@ def reveal(session: Session, token: str, *, now: datetime | None = None) -> Cred
     return credentials
 
 
+def revoke_unviewed(
+    session: Session, request_id: int, kind: LinkKind, *, now: datetime | None = None
+) -> int:
+    """End the request's links of `kind` not used yet (a newer one replaces them); how many.
+
+    Their sealed credentials are wiped: the password they held is no longer the account's.
+    """
+    at = now or utcnow()
+    result = session.execute(
+        update(OneTimeLink)
+        .where(
+            OneTimeLink.request_id == request_id,
+            OneTimeLink.kind == kind,
+            OneTimeLink.used_at.is_(None),
+            OneTimeLink.expires_at > at,
+        )
+        .values(expires_at=at, sealed=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
 def wipe_expired(session: Session, *, now: datetime | None = None) -> int:
     """Drop the sealed credentials of links that expired unviewed; returns how many."""
     result = session.execute(

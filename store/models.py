@@ -182,6 +182,11 @@ class Request(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column()
+    # The version whose staff card was posted: pending with another version = a card is owed.
+    card_version: Mapped[int | None] = mapped_column(Integer)
+    # When the customer's thread was told "Applied", the apply job's last step; applied with
+    # NULL here = the job still owes the requester something (credentials, the message).
+    applied_told_at: Mapped[datetime | None] = mapped_column()
 
     customer: Mapped[Customer] = relationship()
     evidence: Mapped[list[Evidence]] = relationship(

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store.models import Request
+from store.types import utcnow
 
 
 def remember_customer_thread(session: Session, request_id: int, ts: str) -> None:
@@ -21,11 +22,27 @@ def remember_customer_thread(session: Session, request_id: int, ts: str) -> None
     )
 
 
-def remember_staff_card(session: Session, request_id: int, ts: str) -> None:
+def remember_staff_card(
+    session: Session, request_id: int, ts: str, *, version: int | None = None
+) -> None:
+    """The staff card's ts; with `version`, the card of that version is posted (none is owed)."""
+    values: dict[str, object] = {"staff_message_ts": ts}
+    if version is not None:
+        values["card_version"] = version
     session.execute(
         update(Request)
         .where(Request.id == request_id)
-        .values(staff_message_ts=ts)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def remember_applied_told(session: Session, request_id: int) -> None:
+    """The customer's thread heard "Applied": the apply job owes nothing more."""
+    session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.applied_told_at.is_(None))
+        .values(applied_told_at=utcnow())
         .execution_options(synchronize_session=False)
     )
 

@@ -69,6 +69,27 @@ class AccountBook:
             raise NotFound(f"There is no SIP account {username!r}.")
         return found
 
+    def customer_locked(self, session: Session, customer_ref: str) -> Customer:
+        """The customer, row-locked (PostgreSQL) so that two creations for it take turns."""
+        found = session.scalar(
+            select(Customer).where(Customer.external_ref == customer_ref).with_for_update()
+        )
+        if found is None:
+            raise NotFound(f"There is no customer {customer_ref!r}.")
+        return found
+
+    def existing_of(self, session: Session, customer: Customer, username: str) -> bool:
+        """True when the customer already has SIP account `username` (an earlier run made it);
+        Conflict when another customer has it."""
+        owner = session.scalar(
+            select(SipAccount.customer_id).where(SipAccount.username == username)
+        )
+        if owner is None:
+            return False
+        if owner != customer.id:
+            raise Conflict(f"SIP account {username} belongs to another customer.")
+        return True
+
     def username_taken(self, session: Session, username: str) -> bool:
         return (
             session.scalar(select(SipAccount.id).where(SipAccount.username == username)) is not None

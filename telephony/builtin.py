@@ -67,20 +67,30 @@ class BuiltinPlatform:
 
     def create_sip_account(self, customer_ref: str, label: str) -> NewSipAccount:
         """Create an account with a random username; the password is returned, never stored."""
-        clean = clean_label(label)
         for _ in range(USERNAME_ATTEMPTS):
-            username, password = new_username(), new_password()
+            username = new_username()
             with store_errors(), self._database.session() as session:
-                customer = self._book.customer(session, customer_ref)
                 if self._book.username_taken(session, username):
                     continue
-                customer.sip_accounts.append(
-                    SipAccount(
-                        username=username, label=clean, password_hash=hash_password(password)
-                    )
-                )
-            return NewSipAccount(username, password, self.sip_domain, clean, customer_ref)
+            created = self.ensure_sip_account(customer_ref, username, label)
+            if created is not None:
+                return created
         raise Conflict("No free SIP username was found; please try again.")
+
+    def ensure_sip_account(
+        self, customer_ref: str, username: str, label: str
+    ) -> NewSipAccount | None:
+        """The store row of `username`, made if absent; the password is returned, never stored."""
+        clean = clean_label(label)
+        password = new_password()
+        with store_errors(), self._database.session() as session:
+            customer = self._book.customer_locked(session, customer_ref)
+            if self._book.existing_of(session, customer, username):
+                return None
+            customer.sip_accounts.append(
+                SipAccount(username=username, label=clean, password_hash=hash_password(password))
+            )
+        return NewSipAccount(username, password, self.sip_domain, clean, customer_ref)
 
     def adopt_sip_account(
         self, customer_ref: str, username: str, label: str, *, mailbox: bool, mwi: bool

@@ -59,6 +59,19 @@ class TelephonyPlatform(Protocol):
         """
         ...
 
+    def ensure_sip_account(
+        self, customer_ref: str, username: str, label: str
+    ) -> NewSipAccount | None:
+        """Create the customer's SIP account `username` if it is absent ("create if absent").
+
+        The caller chose and stored `username` before calling, so a re-run after a crash at any
+        point finds the account instead of making a second one. Returns the new account (its
+        password shown once) when this call created it, None when the customer already has it
+        (nobody was shown a password by this call: reset it to hand one out). Conflict when
+        another customer owns the username.
+        """
+        ...
+
     def adopt_sip_account(
         self, customer_ref: str, username: str, label: str, *, mailbox: bool, mwi: bool
     ) -> bool:

@@ -27,6 +27,7 @@ from handlers.request_facts import load_facts
 from handlers.services import Services
 from store import links
 from store.errors import UserFacingError
+from store.evidence import has_source
 from store.links import LinkRefused, OpenLink
 from store.models import LinkKind, RequestState
 
@@ -197,14 +198,17 @@ class PagesApp:
                 filename=filename,
                 mimetype=mimetype,
                 content=content,
-                source=f"web:{link.id}",
+                source=_source(link),
             )
         except UserFacingError as refused:
             self._give_back(link)
             return self._say(environ, "409 Conflict", title, refused.message)
         except Exception:
-            self._give_back(link)
-            raise
+            # A stored bill is never answered with an error, and its link stays used.
+            if not self._stored(link):
+                self._give_back(link)
+                raise
+            log.warning("pages: bill of request #%s stored, then", link.request_id, exc_info=True)
         return self._say(
             environ,
             "200 OK",
@@ -213,6 +217,10 @@ class PagesApp:
             "says what happens next; you can close this page.",
             ok=True,
         )
+
+    def _stored(self, link: OpenLink) -> bool:
+        with self._services.db.session() as session:
+            return has_source(session, link.request_id, _source(link))
 
     def _give_back(self, link: OpenLink) -> None:
         with self._services.db.session() as session:
@@ -256,6 +264,10 @@ class PagesApp:
             body = json.dumps({"ok": ok, "title": title, "message": sentence}).encode()
             return Answer(status, body, "application/json")
         return Answer(status, render.message(title, sentence, ok=ok))
+
+
+def _source(link: OpenLink) -> str:
+    return f"web:{link.id}"
 
 
 def _static(name: str) -> Answer:

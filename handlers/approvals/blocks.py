@@ -16,6 +16,10 @@ ANOTHER_BILL = "approval_another_bill"
 RETRY = "approval_retry"
 REJECT_REASON_VIEW = "approval_reject_reason"
 REASON_BLOCK, REASON_INPUT = "reason", "reason_input"
+SEND_LINK_AGAIN = "approval_send_link_again"
+SEND_LINK_LABEL = "Send the link again"
+SEND_LINK_VIEW = "approval_send_link"
+RECIPIENT_BLOCK, RECIPIENT_INPUT = "recipient", "recipient_input"
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,12 @@ class BillFacts:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the card says once a decision is taken; `retry` puts the Retry button back."""
+    """What the card says once a decision is taken; `retry` puts the Retry button back,
+    `send_link` offers a new account's credentials link again (it reached nobody)."""
 
     line: str
     retry: bool = False
+    send_link: bool = False
 
 
 def _section(text: str) -> Block:
@@ -112,7 +118,41 @@ def card_blocks(
         blocks.append(
             {"type": "actions", "block_id": "retry", "elements": [_button("Retry", RETRY, ref)]}
         )
+    if outcome.send_link:
+        button = _button(SEND_LINK_LABEL, SEND_LINK_AGAIN, ref, "primary")
+        blocks.append({"type": "actions", "block_id": "send_link", "elements": [button]})
     return blocks
+
+
+def send_link_modal(ref: str, facts: RequestFacts) -> Block:
+    """Who gets a fresh one-time link to the new account's password: the requester by default."""
+    return {
+        "type": "modal",
+        "callback_id": SEND_LINK_VIEW,
+        "private_metadata": ref,
+        "title": {"type": "plain_text", "text": SEND_LINK_LABEL},
+        "submit": {"type": "plain_text", "text": "Send"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            _section(
+                f"{escape(facts.summary())}\nThe account gets a new password, behind a new "
+                "one-time link shown only to the person you choose; earlier links stop working."
+            ),
+            {
+                "type": "input",
+                "block_id": RECIPIENT_BLOCK,
+                "label": {
+                    "type": "plain_text",
+                    "text": "Send it to (a member of the customer's channel)",
+                },
+                "element": {
+                    "type": "users_select",
+                    "action_id": RECIPIENT_INPUT,
+                    "initial_user": facts.requested_by,
+                },
+            },
+        ],
+    }
 
 
 def reject_modal(ref: str, facts: RequestFacts) -> Block:

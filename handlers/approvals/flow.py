@@ -9,21 +9,22 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.approvals.bill_checks import bill_facts
 from handlers.approvals.blocks import BillFacts, Outcome, card_blocks, card_text
+from handlers.approvals.credentials import UNDELIVERED
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import job_queue
 from handlers.links import issue_upload_link
 from handlers.links.blocks import with_upload_button
-from handlers.notify import Notifier
+from handlers.notify import Block, Notifier, post_once
 from handlers.refs import RequestRef
 from handlers.request_facts import RequestFacts, load_facts
 from handlers.services import Services
 from handlers.sweeper import APPLY_JOB
 from store import audit
-from store.dedupe import EventDeduplicator
 from store.errors import UserFacingError
 from store.evidence import customers_with_same_bill, latest_judged_bill
 from store.models import Request, RequestState
@@ -34,12 +35,15 @@ S = RequestState
 log = logging.getLogger(__name__)
 
 SYSTEM = "system:sipdesk"
+CARD_CLAIM_SECONDS = 60
 
 
 def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> None:
     """Put the request before staff: pending approval, one card in the staff channel.
 
-    Safe to call again (a retried job): the card of one version is posted once.
+    Safe to call again (a retried job, the sweeper): the card of one version is posted once. The
+    card counts as posted only once Slack took it (`card_version`): a failed post leaves the
+    request owing its card, and the sweeper calls this again.
     """
     with services.db.session() as session:
         request = session.get(Request, request_id)
@@ -55,24 +59,39 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
                 expected=request.state,
             )
         facts = load_facts(session, request_id)
+        posted = session.scalar(select(Request.card_version).where(Request.id == request_id))
         bill, highlight = _bill_of(session, facts)
     if facts.state is not S.PENDING_APPROVAL or services.staff_channel is None:
         if services.staff_channel is None:
             log.warning("request #%s waits for staff, but no staff channel is set", request_id)
         return
-    # The creation time tells this request #N from one of a database since reset (the demo's).
-    marker = f"card:{request_id}:{facts.created_at.timestamp():.6f}:v{facts.version}"
-    if not EventDeduplicator(services.redis, services.redis_prefix).first_seen(marker):
+    if posted == facts.version:
+        return
+    # One poster at a time (a listener and the sweeper's job may meet here); the claim is given
+    # back if the post fails, and expires if its holder dies. The creation time tells this
+    # request #N from one of a database since reset (the demo's).
+    claim = (
+        f"{services.redis_prefix}posting-card:{request_id}:"
+        f"{facts.created_at.timestamp():.6f}:v{facts.version}"
+    )
+    if not services.redis.set(claim, b"1", nx=True, ex=CARD_CLAIM_SECONDS):
         return
     ref = RequestRef(facts.id, facts.version).encode()
-    ts = notifier.post(
-        services.staff_channel,
-        card_text(facts),
-        card_blocks(facts, ref, bill, None),
-        key=card_key(facts),
-    )
-    with services.db.session() as session:
-        remember_staff_card(session, request_id, ts)
+    try:
+        # Always looked for first: a poster killed between Slack's answer and storing the
+        # version would otherwise leave a second card for the sweeper to post.
+        ts = post_once(
+            notifier,
+            services.staff_channel,
+            card_text(facts),
+            card_blocks(facts, ref, bill, None),
+            key=card_key(facts),
+            again=True,
+        )
+        with services.db.session() as session:
+            remember_staff_card(session, request_id, ts, version=facts.version)
+    finally:
+        services.redis.delete(claim)
     if highlight is not None:
         notifier.upload(
             services.staff_channel,
@@ -93,7 +112,15 @@ def card_key(facts: RequestFacts) -> str:
     """The staff card's key in its Slack metadata: a re-post after a crash adopts the card found
     with it (`post_once`). The creation time tells this request #N from one of a database since
     reset."""
-    return f"card-{facts.id}-{facts.created_at.timestamp():.0f}"
+    return f"card-{facts.id}-{facts.created_at.timestamp():.0f}-v{facts.version}"
+
+
+def pending_card(session: Session, request_id: int) -> tuple[str, list[Block]]:
+    """The card of a request pending approval, buttons and all (for reminders)."""
+    facts = load_facts(session, request_id)
+    bill, _ = _bill_of(session, facts)
+    ref = RequestRef(facts.id, facts.version).encode()
+    return card_text(facts), card_blocks(facts, ref, bill, None)
 
 
 def refresh_card(services: Services, notifier: Notifier, request_id: int) -> None:
@@ -112,7 +139,10 @@ def refresh_card(services: Services, notifier: Notifier, request_id: int) -> Non
     if facts.staff_ts is not None:
         notifier.update(services.staff_channel, facts.staff_ts, card_text(facts), blocks)
     elif facts.state is S.FAILED:
-        ts = notifier.post(services.staff_channel, card_text(facts), blocks, key=card_key(facts))
+        key = card_key(facts)
+        ts = post_once(
+            notifier, services.staff_channel, card_text(facts), blocks, key=key, again=True
+        )
         with services.db.session() as session:
             remember_staff_card(session, request_id, ts)
 
@@ -239,7 +269,14 @@ def _outcome(session: Session, facts: RequestFacts) -> Outcome | None:
     if facts.state is S.APPLIED:
         applied = audit.last_step_to(session, facts.id, (S.APPLIED.value,))
         at = _when(applied.at) if applied else ""
-        return Outcome(f":white_check_mark: *Approved* by {by} at {when} · *applied* at {at}")
+        line = f":white_check_mark: *Approved* by {by} at {when} · *applied* at {at}"
+        if facts.details.get("credentials") == UNDELIVERED:
+            line += (
+                f"\n:warning: Slack would not show <@{facts.requested_by}> the link to the new "
+                "account's password (not in the customer's channel?): nobody has it yet."
+            )
+            return Outcome(line, send_link=True)
+        return Outcome(line)
     if facts.state is S.REJECTED:
         return Outcome(f":x: *Rejected* by {by} at {when}: {facts.decision_note or ''}")
     if facts.state is S.FAILED:

@@ -1,30 +1,40 @@
-"""The approvals job: apply a decision to the telephony platform.
+"""The approvals job: apply a decision to the telephony platform, then tell the people.
 
-A job gets the request id only and reloads the request: if it is no longer `approved`, someone
-(another run of the same job) already did the work, so it does nothing.
+A job gets the request id only and reloads the request. Every step may be run again after a
+crash or a failed call at any point, and a re-run ends where one run ends (one account, one
+message): what the step will create is stored first (the new account's username), the platform
+calls are "make it so" (handlers/approvals/apply.py), the `applied` transition and the
+credentials link are one database transaction, and what is still owed once applied (the link
+shown to the requester, the customer told) is recorded as it is done. The sweeper re-queues a
+request `approved`, or `applied` and not yet told.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from handlers.approvals.apply import apply_change
-from handlers.approvals.flow import refresh_card
+from sqlalchemy import select
+
+from handlers.approvals.apply import applied_sentence, apply_change
+from handlers.approvals.credentials import DUE, SENT, UNDELIVERED, fresh_link, link_for, show_link
+from handlers.approvals.flow import refresh_card, send_to_staff
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import current
-from handlers.links import issue_credentials_link
-from handlers.links.blocks import credentials_message
-from handlers.request_facts import load_facts
-from store.links import Credentials
-from store.models import RequestState
-from store.requests import transition
+from handlers.notify import Notifier
+from handlers.request_facts import RequestFacts, load_facts
+from handlers.services import Services
+from store.errors import TransitionRefused
+from store.models import Request, RequestKind, RequestState, SipAccount
+from store.request_messages import remember_applied_told
+from store.requests import remember_details, transition
+from telephony.credentials import new_username
 from telephony.errors import TelephonyError
 
 S = RequestState
 log = logging.getLogger(__name__)
 LOCK_SECONDS = 120
 JOB_ACTOR = "system:apply"
+USERNAME_ATTEMPTS = 5
 
 
 def apply_request(request_id: int) -> str:
@@ -37,53 +47,106 @@ def apply_request(request_id: int) -> str:
     try:
         with services.db.session() as session:
             facts = load_facts(session, request_id)
-        if facts.state is not S.APPROVED:
+        url: str | None = None
+        if facts.state is S.APPROVED:
+            try:
+                url = _apply(services, facts)
+            except TelephonyError as refused:
+                _failed(services, notifier, request_id, refused)
+                return "failed"
+            except TransitionRefused as moved:  # a decision overtook this run
+                return f"nothing to do ({moved.current})"
+        elif facts.state is not S.APPLIED:
             return f"nothing to do ({facts.state.value})"
-        try:
-            applied = apply_change(services, facts)
-        except TelephonyError as refused:
-            log.warning("request #%s not applied: %s", request_id, refused)
-            with services.db.session() as session:
-                transition(
-                    session,
-                    request_id,
-                    S.FAILED,
-                    actor=JOB_ACTOR,
-                    note=refused.sentence,
-                    expected=S.APPROVED,
-                )
-            refresh_card(services, notifier, request_id)
-            tell_customer(
-                services,
-                notifier,
-                request_id,
-                f":warning: This could not be applied yet: {refused.sentence} "
-                "Our support team has been told and will retry.",
-            )
-            return "failed"
-        changes: dict[str, Any] = {}
-        if applied.new_account is not None:
-            changes["details"] = {**facts.details, "username": applied.new_account.username}
-        with services.db.session() as session:
-            transition(
-                session, request_id, S.APPLIED, actor=JOB_ACTOR, expected=S.APPROVED, **changes
-            )
-        if applied.new_account is not None:
-            account = applied.new_account
-            # The password goes to no Slack message, log or plain column: a page shows it once.
-            url = issue_credentials_link(
-                services,
-                request_id,
-                Credentials(account.sip_domain, account.username, account.password),
-            )
-            text, blocks = credentials_message(
-                url, account.label, account.username, account.sip_domain, services.link_ttl
-            )
-            notifier.ephemeral(
-                facts.channel_id, facts.requested_by, text, blocks, thread_ts=facts.thread_ts
-            )
-        refresh_card(services, notifier, request_id)
-        tell_customer(services, notifier, request_id, f":white_check_mark: Applied. {applied.said}")
-        return "applied"
+        return _follow_up(services, notifier, request_id, url)
     finally:
         services.redis.delete(lock)
+
+
+def post_card(request_id: int) -> str:
+    """The staff card of a pending request that has none yet (its post failed): the sweeper's."""
+    tools = current()
+    send_to_staff(tools.services, tools.notifier, request_id)
+    return "card"
+
+
+def _apply(services: Services, facts: RequestFacts) -> str | None:
+    """Make the change, then record `applied`; the credentials link's URL for a new account."""
+    if facts.kind is RequestKind.NEW_SIP_ACCOUNT and not facts.details.get("username"):
+        facts = _with_username(services, facts)
+    credentials = apply_change(services, facts)
+    details = dict(facts.details)
+    if credentials is not None:
+        details["credentials"] = DUE
+    with services.db.session() as session:
+        transition(
+            session, facts.id, S.APPLIED, actor=JOB_ACTOR, expected=S.APPROVED, details=details
+        )
+        # In the same transaction: an `applied` request always has its password behind a link.
+        return None if credentials is None else link_for(session, services, facts.id, credentials)
+
+
+def _with_username(services: Services, facts: RequestFacts) -> RequestFacts:
+    """Choose the new account's username and store it on the request before any platform call."""
+    with services.db.session() as session:
+        for _ in range(USERNAME_ATTEMPTS):
+            username = new_username()
+            taken = session.scalar(select(SipAccount.id).where(SipAccount.username == username))
+            if taken is None:
+                break
+        remember_details(session, facts.id, S.APPROVED, username=username)
+        return load_facts(session, facts.id)
+
+
+def _follow_up(services: Services, notifier: Notifier, request_id: int, url: str | None) -> str:
+    """What an applied request still owes: the link to the requester, the card, the thread."""
+    with services.db.session() as session:
+        facts = load_facts(session, request_id)
+        request = session.get(Request, request_id)
+        assert request is not None
+        told = request.applied_told_at is not None
+    if facts.details.get("credentials") == DUE:
+        # Without the URL in hand (a re-run) the earlier link was never seen: replace it.
+        url = url or fresh_link(services, facts)
+        shown = show_link(services, notifier, facts, url, facts.requested_by)
+        with services.db.session() as session:
+            remember_details(
+                session, request_id, S.APPLIED, credentials=SENT if shown else UNDELIVERED
+            )
+            facts = load_facts(session, request_id)
+    refresh_card(services, notifier, request_id)
+    if not told:
+        said = f":white_check_mark: Applied. {applied_sentence(facts)}"
+        if facts.details.get("credentials") == UNDELIVERED:
+            said += (
+                f" :warning: Slack would not show <@{facts.requested_by}> the link to its "
+                "password here (are they still in this channel?); our support team can send "
+                "it again, to them or to someone else in this channel."
+            )
+        tell_customer(services, notifier, request_id, said)
+        with services.db.session() as session:
+            remember_applied_told(session, request_id)
+    return "applied"
+
+
+def _failed(
+    services: Services, notifier: Notifier, request_id: int, refused: TelephonyError
+) -> None:
+    log.warning("request #%s not applied: %s", request_id, refused)
+    with services.db.session() as session:
+        transition(
+            session,
+            request_id,
+            S.FAILED,
+            actor=JOB_ACTOR,
+            note=refused.sentence,
+            expected=S.APPROVED,
+        )
+    refresh_card(services, notifier, request_id)
+    tell_customer(
+        services,
+        notifier,
+        request_id,
+        f":warning: This could not be applied yet: {refused.sentence} "
+        "Our support team has been told and will retry.",
+    )

@@ -15,11 +15,17 @@ from handlers.approvals.blocks import (
     APPROVE,
     REASON_BLOCK,
     REASON_INPUT,
+    RECIPIENT_BLOCK,
+    RECIPIENT_INPUT,
     REJECT,
     REJECT_REASON_VIEW,
     RETRY,
+    SEND_LINK_AGAIN,
+    SEND_LINK_VIEW,
     reject_modal,
+    send_link_modal,
 )
+from handlers.approvals.resend import send_link_again
 from handlers.notifiers import slack_notifier
 from handlers.refs import RequestRef
 from handlers.registry import Registry
@@ -86,11 +92,40 @@ def register(registry: Registry, services: Services) -> None:
                     services.staff_channel, _who(context), f":warning: {refused.message}"
                 )
 
+    def send_link(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient
+    ) -> None:
+        ack()
+        ref = _ref(action)
+        with services.db.session() as session:
+            facts = load_facts(session, ref.id)
+        client.views_open(trigger_id=body["trigger_id"], view=send_link_modal(ref.encode(), facts))
+
+    def send_link_to(
+        ack: Ack, view: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        chosen = view["state"]["values"][RECIPIENT_BLOCK][RECIPIENT_INPUT].get("selected_user")
+        if not chosen:
+            ack(response_action="errors", errors={RECIPIENT_BLOCK: "Choose who gets the link."})
+            return
+        ack()
+        notifier = slack_notifier(services, client)
+        ref = RequestRef.decode(view["private_metadata"])
+        try:
+            send_link_again(services, notifier, ref, _who(context), str(chosen))
+        except UserFacingError as refused:
+            if services.staff_channel:  # a submission has no response_url
+                notifier.ephemeral(
+                    services.staff_channel, _who(context), f":warning: {refused.message}"
+                )
+
     registry.action(APPROVE, approve, staff_only=True, scopes=("chat:write", "files:write"))
     registry.action(REJECT, reject, staff_only=True)
     registry.action(ANOTHER_BILL, another_bill, staff_only=True)
     registry.action(RETRY, retry, staff_only=True)
     registry.view(REJECT_REASON_VIEW, reject_reason, staff_only=True)
+    registry.action(SEND_LINK_AGAIN, send_link, staff_only=True)
+    registry.view(SEND_LINK_VIEW, send_link_to, staff_only=True)
 
 
 def _ref(action: dict[str, Any]) -> RequestRef:

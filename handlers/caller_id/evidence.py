@@ -7,6 +7,7 @@ slow runs where Slack's requests are answered.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from store.models import Evidence, Request, RequestState
 from store.requests import transition
 
 S = RequestState
+log = logging.getLogger(__name__)
 
 
 def receive_bill(
@@ -91,10 +93,18 @@ def _accept(
             expected=S.AWAITING_CUSTOMER,
         )
         evidence_id = int(evidence.id)
-    job_queue(services).enqueue(CHECK_JOB, request_id, job_id=f"check-{request_id}")
-    tell_customer(
-        services, notifier, request_id, f":page_facing_up: Got {what}; checking the bill now."
-    )
+    # The bill is stored and the request checking it: what follows may fail without undoing
+    # that (the sweeper queues a lost check; the check's verdict reaches the thread anyway).
+    try:
+        job_queue(services).enqueue(CHECK_JOB, request_id, job_id=f"check-{request_id}")
+    except Exception:
+        log.warning("request #%s: bill stored, check not queued yet", request_id, exc_info=True)
+    try:
+        tell_customer(
+            services, notifier, request_id, f":page_facing_up: Got {what}; checking the bill now."
+        )
+    except Exception:
+        log.warning("request #%s: bill stored, the thread not told", request_id, exc_info=True)
     return evidence_id
 
 

@@ -8,9 +8,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from handlers.approvals.flow import pending_card
 from handlers.notify import Notifier
 from store import links, requests
 from store.db import Database
@@ -87,10 +88,19 @@ def remind_pending(
             f":hourglass: Request #{request_id} ({_KIND[kind]}) from {customer} has waited "
             f"{hours} h for a decision."
         )
+        with db.session() as session:
+            card_text, card = pending_card(session, request_id)
+        # The card's buttons come along: staff decide from the reminder, even if the card
+        # itself never made it to the channel.
+        blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": text}}, *card]
         try:
-            ts = notifier.post(policy.staff_channel, text, thread_ts=staff_ts)
+            ts = notifier.post(
+                policy.staff_channel, f"{text} {card_text}", blocks, thread_ts=staff_ts
+            )
         except Exception:
             log.warning("could not remind staff of request %s", request_id, exc_info=True)
+            with db.session() as session:  # not reminded after all: the next sweep tries again
+                session.execute(delete(Reminder).where(Reminder.request_id == request_id))
             continue
         with db.session() as session:
             session.execute(update(Reminder).where(Reminder.request_id == request_id).values(ts=ts))

@@ -118,28 +118,46 @@ class KamailioPlatform:
 
     def create_sip_account(self, customer_ref: str, label: str) -> NewSipAccount:
         """A `subscriber` row with HA1 hashes (the password column left empty) and its store row."""
-        clean = clean_label(label)
         for _ in range(USERNAME_ATTEMPTS):
-            username, password = new_username(), new_password()
-            inserted = False
-            try:
-                with store_errors(), self._database.session() as session:
-                    customer = self._book.customer(session, customer_ref)
-                    if self._book.username_taken(session, username):
-                        continue
-                    inserted = self._insert_subscriber(username, password)
-                    if not inserted:
-                        continue
-                    customer.sip_accounts.append(
-                        SipAccount(username=username, label=clean, password_hash=None)
-                    )
-                    session.flush()
-            except BaseException:
-                if inserted:
-                    self._forget_subscriber(username)
-                raise
-            return NewSipAccount(username, password, self.sip_domain, clean, customer_ref)
+            username = new_username()
+            with store_errors(), self._database.session() as session:
+                if self._book.username_taken(session, username):
+                    continue
+            if self._subscriber_exists(username):  # made outside sipdesk: not ours to take
+                continue
+            created = self.ensure_sip_account(customer_ref, username, label)
+            if created is not None:
+                return created
         raise Conflict("No free SIP username was found; please try again.")
+
+    def ensure_sip_account(
+        self, customer_ref: str, username: str, label: str
+    ) -> NewSipAccount | None:
+        """The `subscriber` row and the store row of `username`, made if absent.
+
+        A `subscriber` row without its store row is what a run killed between the two writes
+        leaves: the username was chosen and stored by sipdesk before the call, so the row is ours
+        and takes the new password.
+        """
+        clean = clean_label(label)
+        password = new_password()
+        written = False
+        try:
+            with store_errors(), self._database.session() as session:
+                customer = self._book.customer_locked(session, customer_ref)
+                if self._book.existing_of(session, customer, username):
+                    return None
+                self._put_subscriber(username, password)
+                written = True
+                customer.sip_accounts.append(
+                    SipAccount(username=username, label=clean, password_hash=None)
+                )
+                session.flush()
+        except BaseException:
+            if written:
+                self._forget_subscriber(username)
+            raise
+        return NewSipAccount(username, password, self.sip_domain, clean, customer_ref)
 
     def adopt_sip_account(
         self, customer_ref: str, username: str, label: str, *, mailbox: bool, mwi: bool
@@ -167,18 +185,7 @@ class KamailioPlatform:
         password = new_password()
         with store_errors(), self._database.session() as session:
             self._book.account(session, username, lock=True)
-            values = self._hashes(username, password)
-            with unavailable_on_db_error(), self._kamailio.begin() as conn:
-                changed = conn.execute(
-                    update(subscriber)
-                    .where(subscriber.c.username == username)
-                    .where(subscriber.c.domain == self.sip_domain)
-                    .values(**values)
-                ).rowcount
-                if not changed:
-                    conn.execute(
-                        insert(subscriber).values(**self._subscriber_row(username, password))
-                    )
+            self._put_subscriber(username, password)
         return password
 
     # ----- Kamailio's tables -----
@@ -194,14 +201,22 @@ class KamailioPlatform:
     def _subscriber_row(self, username: str, password: str) -> dict[str, str]:
         return {"username": username, "domain": self.sip_domain, **self._hashes(username, password)}
 
-    def _insert_subscriber(self, username: str, password: str) -> bool:
-        """False when Kamailio already has the username (from outside sipdesk)."""
+    def _subscriber_exists(self, username: str) -> bool:
+        with unavailable_on_db_error(), self._kamailio.connect() as conn:
+            found = conn.scalar(select(subscriber.c.id).where(subscriber.c.username == username))
+        return found is not None
+
+    def _put_subscriber(self, username: str, password: str) -> None:
+        """The `subscriber` row of `username` with this password's hashes, made if absent."""
         with unavailable_on_db_error(), self._kamailio.begin() as conn:
-            taken = conn.scalar(select(subscriber.c.id).where(subscriber.c.username == username))
-            if taken is not None:
-                return False
-            conn.execute(insert(subscriber).values(**self._subscriber_row(username, password)))
-        return True
+            changed = conn.execute(
+                update(subscriber)
+                .where(subscriber.c.username == username)
+                .where(subscriber.c.domain == self.sip_domain)
+                .values(**self._hashes(username, password))
+            ).rowcount
+            if not changed:
+                conn.execute(insert(subscriber).values(**self._subscriber_row(username, password)))
 
     def _forget_subscriber(self, username: str) -> None:
         # Undo a subscriber row whose store row did not make it; if Kamailio is down too, the

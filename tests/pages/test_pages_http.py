@@ -22,12 +22,13 @@ from pages_world import (
 from sqlalchemy import select
 
 from handlers.approvals.flow import send_to_staff
+from handlers.job_runtime import job_queue
 from handlers.links import issue_credentials_link, issue_upload_link
 from handlers.links.blocks import OPEN_CREDENTIALS_PAGE
 from handlers.notifiers import slack_notifier
 from store import requests
 from store.links import Credentials
-from store.models import Customer, RequestKind, RequestState, SipAccount
+from store.models import Customer, Request, RequestKind, RequestState, SipAccount
 from telephony.credentials import verify_password
 
 JSON = {"Accept": "application/json"}
@@ -111,6 +112,33 @@ def test_a_replayed_link_is_refused_with_when_it_was_used(pages_bot: PagesBot):
         assert "already used to upload a bill on" in again.json()["message"]
         assert "already used" in client.get(url).text
     assert evidence_count(pages_bot) == 1
+
+
+def test_a_bill_stored_before_slack_failed_is_thanked_for_and_its_link_stays_used(
+    pages_bot: PagesBot,
+):
+    request_id = bill_request(pages_bot)
+    pages_bot.worker.stop()  # the bill's check waits in the queue: only the upload talks to Slack
+    url = issue_upload_link(pages_bot.runtime.services, request_id)
+    pages_bot.sandbox.fail_next("chat.postMessage", error="internal_error")  # "Got bill.pdf"
+    with httpx.Client() as client:
+        first = _upload(client, url, "bill.pdf", globex_bill())
+        assert first.status_code == 200, first.text
+        assert first.json()["ok"] and "We have bill.pdf" in first.json()["message"]
+        refused = [c for c in pages_bot.sandbox.api.calls if c.error == "internal_error"]
+        assert len(refused) == 1  # Slack did refuse the thread's message
+        second = client.post(
+            url,
+            data={"csrf": client.cookies.get("sipdesk_csrf") or ""},
+            files={"bill": ("second.pdf", globex_bill(), "application/pdf")},
+            headers=JSON,
+        )
+        assert second.status_code == 410, second.text
+        assert "already used to upload a bill on" in second.json()["message"]
+    assert evidence_count(pages_bot) == 1
+    with pages_bot.runtime.db.session() as session:
+        assert session.get_one(Request, request_id).state is RequestState.CHECKING_EVIDENCE
+    assert job_queue(pages_bot.runtime.services).pending_ids() == [f"check-{request_id}"]
 
 
 def test_a_request_that_no_longer_waits_for_a_bill_says_so_and_takes_none(pages_bot: PagesBot):

@@ -6,10 +6,11 @@ import re
 
 import pytest
 from sqlalchemy import select
-from telephony_world import Harness
+from telephony_world import Harness, make_customer
 
 from store.models import SipAccount
-from telephony.errors import InvalidValue, NotFound
+from telephony.credentials import new_username
+from telephony.errors import Conflict, InvalidValue, NotFound
 from telephony.platform import TelephonyPlatform
 from telephony.types import Contact, Registrations
 
@@ -165,3 +166,27 @@ def test_a_registered_device_shows_the_account_up_with_its_contact(harness: Harn
     assert not contact.expired
     left = contact.seconds_left(registrations.read_at)
     assert left is not None and 250 < left <= 300
+
+
+def test_creating_a_chosen_username_twice_makes_one_account(harness: Harness) -> None:
+    platform, ref = harness.platform, harness.customer.customer_ref
+    username = new_username()
+
+    first = platform.ensure_sip_account(ref, username, "Front desk")
+    again = platform.ensure_sip_account(ref, username, "Front desk")
+
+    assert first is not None and first.username == username and len(first.password) >= 16
+    assert again is None  # already there: nobody is shown a password by this call
+    assert [a.username for a in platform.sip_accounts(ref)] == [username]
+    harness.register_device(username, first.password, 42051, 60)
+
+
+def test_a_chosen_username_of_another_customer_is_a_conflict(harness: Harness) -> None:
+    platform = harness.platform
+    username = new_username()
+    platform.ensure_sip_account(harness.customer.customer_ref, username, "Front desk")
+    other = make_customer(platform._database)  # type: ignore[attr-defined]
+
+    with pytest.raises(Conflict):
+        platform.ensure_sip_account(other.customer_ref, username, "Front desk")
+    assert platform.sip_accounts(other.customer_ref) == ()

@@ -49,6 +49,27 @@ def test_a_request_pending_over_remind_after_is_reminded_to_staff_once(
     assert "Globex Dental" in reminder.text
 
 
+def test_a_reminder_carries_the_cards_buttons_and_a_failed_one_is_sent_again(
+    database: Database, customers: Customers
+) -> None:
+    pending = make_request(
+        database, customers.globex, RequestState.PENDING_APPROVAL, RequestKind.NEW_SIP_ACCOUNT
+    )
+    later = utcnow() + timedelta(hours=25)
+    notifier = RecordingNotifier(fail_posts=1)  # Slack refuses the first reminder
+    assert sweep(database, notifier, POLICY, later).reminded == 0
+    assert sweep(database, notifier, POLICY, later).reminded == 1
+    (reminder,) = notifier.posts(STAFF)
+    assert f"#{pending}" in reminder.text
+    labels = [
+        element["text"]["text"]
+        for block in reminder.blocks or []
+        if block["type"] == "actions"
+        for element in block["elements"]
+    ]
+    assert labels == ["Approve", "Reject"]
+
+
 def test_a_request_waiting_for_a_bill_expires_and_the_customer_is_told(
     database: Database, customers: Customers
 ) -> None:
