@@ -159,14 +159,18 @@ def approve(services: Services, notifier: Notifier, ref: RequestRef, actor: str)
             version=ref.version,
             decided_by=actor,
         )
-    job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
-    refresh_card(services, notifier, ref.id)
-    tell_customer(
-        services,
-        notifier,
-        ref.id,
-        ":white_check_mark: Approved by our support team; applying it now.",
-    )
+    # Queued after the customer is told: a free worker starts the job at once, and its "Applied"
+    # must not come before "applying it now". A failed message still queues it.
+    try:
+        refresh_card(services, notifier, ref.id)
+        tell_customer(
+            services,
+            notifier,
+            ref.id,
+            ":white_check_mark: Approved by our support team; applying it now.",
+        )
+    finally:
+        job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
 
 
 def reject(
@@ -220,9 +224,11 @@ def ask_for_another_bill(
 def retry(services: Services, notifier: Notifier, ref: RequestRef, actor: str) -> None:
     with services.db.session() as session:
         transition(session, ref.id, S.APPROVED, actor=actor, action="retried", expected=S.FAILED)
-    job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
-    refresh_card(services, notifier, ref.id)
-    tell_customer(services, notifier, ref.id, ":repeat: Our support team is trying again.")
+    try:  # queued after the customer is told, as in approve()
+        refresh_card(services, notifier, ref.id)
+        tell_customer(services, notifier, ref.id, ":repeat: Our support team is trying again.")
+    finally:
+        job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
 
 
 def refuse_own_request(services: Services, ref: RequestRef, actor: str, verb: str) -> None:
