@@ -8,11 +8,17 @@ nothing after it runs and the open database transaction rolls back, as when a pr
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from desk import Desk
+from desk_world import REPO
 from test_approvals import ask_international
 from test_new_sip import _password_from_the_credentials_page
 
@@ -194,3 +200,63 @@ def test_a_caller_id_apply_killed_at_any_step_is_set_once_and_told_once(
     assert len(sets) == 1  # "set if not already": the re-run found it set
     assert [step[1] for step in desk.trail(request_id)].count("applied") == 1
     assert len([t for t in desk.thread(request_id) if "Applied" in t]) == 1
+
+
+# Loaded by the worker process below (PYTHONPATH): it dies by SIGKILL right after the platform
+# made the account, before anything else of the job runs, its transaction or lock released.
+DIE_AFTER_THE_PLATFORM_CALL = """
+import os, signal
+from telephony.builtin import BuiltinPlatform
+
+_real = BuiltinPlatform.ensure_sip_account
+
+def _made_then_killed(self, *args, **kwargs):
+    _real(self, *args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+BuiltinPlatform.ensure_sip_account = _made_then_killed
+"""
+
+
+def test_a_sipdesk_worker_killed_9_after_the_platform_call_leaves_one_account_to_finish(
+    desk: Desk, tmp_path: Path
+):
+    request_id = approved_new_sip(desk)
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(DIE_AFTER_THE_PLATFORM_CALL)
+    settings = desk.runtime.settings
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(hook),
+        "SLACK_BOT_TOKEN": desk.sandbox.bot_token,
+        "SLACK_SIGNING_SECRET": desk.sandbox.signing_secret,
+        "SLACK_API_URL": desk.sandbox.api_url,
+        "DATABASE_URL": desk.runtime.db.url,
+        "REDIS_URL": settings.redis_url,
+        "SIPDESK_REDIS_PREFIX": settings.redis_prefix,
+        "SIPDESK_START_REDIS": "false",
+        "SIPDESK_STAFF_CHANNEL": desk.world.staff_channel,
+        "SIPDESK_HOME": str(tmp_path / "worker"),
+    }
+    worker = subprocess.run(
+        [str(Path(sys.executable).parent / "sipdesk"), "worker"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stdout.decode()[-2000:]
+    # What the dead worker left: the account made, its username on the request, nothing else.
+    request = desk.request(request_id)
+    assert request.state is RequestState.APPROVED
+    made = [
+        a for a in desk.runtime.services.telephony.sip_accounts("INITECH-042") if a.label == LABEL
+    ]
+    assert [a.username for a in made] == [request.details["username"]]
+
+    # Its lock and RQ's "started" mark outlive it (reclaiming those is the worker heartbeat's
+    # job); the re-run itself is what is tested here.
+    desk.runtime.services.redis.delete(f"{desk.runtime.services.redis_prefix}applying:{request_id}")
+    assert jobs.apply_request(request_id) == "applied"
+    assert_one_account_one_message(desk, request_id)
