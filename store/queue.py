@@ -236,9 +236,24 @@ class JobQueue:
                 pipe.watch(Job.key_for(rq_id))  # type: ignore[no-untyped-call]  # untyped in redis-py
                 if self._status(rq_id) in _WAITING_OR_RUNNING:
                     return
-                job = Job.fetch(rq_id, connection=self._redis)
                 pipe.multi()
-                job.delete(pipeline=pipe)
+                # Its keys and registry entries, by name: RQ's own job.delete() lists the job's
+                # executions and fails on one whose record expired with a killed worker.
+                pipe.delete(
+                    Job.key_for(rq_id),
+                    Job.dependents_key_for(rq_id),
+                    f"rq:executions:{rq_id}",
+                    f"rq:results:{rq_id}",
+                )
+                q = self.rq_queue
+                for registry in (
+                    q.failed_job_registry,
+                    q.finished_job_registry,
+                    q.canceled_job_registry,
+                    q.deferred_job_registry,
+                    q.scheduled_job_registry,
+                ):
+                    pipe.zrem(registry.key, rq_id)
                 pipe.execute()
             except (redis.WatchError, NoSuchJobError):
                 # Someone else changed or removed it: the caller's next attempt sees the news.

@@ -65,6 +65,8 @@ def test_a_job_whose_worker_was_killed_runs_again_once_its_heartbeat_lapses(
     job_queue.run_burst()
     assert ran(redis_client, job_queue) == ["started 5", "started 5", "done 5"]
     assert job_queue.status("apply-5") == "finished"
+    # The sweeper may queue it again later: the dead run's expired record does not stand in the way.
+    assert job_queue.enqueue(HOLD, 5, job_id="apply-5").created
 
 
 def test_a_live_worker_running_a_job_longer_than_the_heartbeat_keeps_it(
