@@ -93,6 +93,9 @@ class CountingNotifier:
     def update(self, *_: Any, **__: Any) -> None:
         pass
 
+    def find_posted(self, *_: Any) -> str | None:
+        return None
+
     def ephemeral(self, *_: Any, **__: Any) -> None:
         pass
 

@@ -34,8 +34,14 @@ class PatientNotifier:
         blocks: list[Block] | None = None,
         *,
         thread_ts: str | None = None,
+        key: str | None = None,
     ) -> str:
-        return self._patiently(lambda: self._inner.post(channel, text, blocks, thread_ts=thread_ts))
+        return self._patiently(
+            lambda: self._inner.post(channel, text, blocks, thread_ts=thread_ts, key=key)
+        )
+
+    def find_posted(self, channel: str, key: str) -> str | None:
+        return self._inner.find_posted(channel, key)
 
     def update(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
         self._patiently(lambda: self._inner.update(channel, ts, text, blocks))

@@ -20,6 +20,47 @@ log = logging.getLogger(__name__)
 
 Block = dict[str, Any]
 _DEFAULT_RETRY_AFTER = 1.0
+# Slack message metadata on the messages sipdesk may have to post again after a crash (alerts,
+# cards, digests): the payload's "key" names the message, so a re-run finds it in the channel.
+MESSAGE_EVENT_TYPE = "sipdesk_message"
+HISTORY_LOOKBACK = 200  # the channel's latest messages searched for a key
+
+
+def message_metadata(key: str) -> dict[str, Any]:
+    return {"event_type": MESSAGE_EVENT_TYPE, "event_payload": {"key": key}}
+
+
+def key_of(message: dict[str, Any]) -> str | None:
+    """The sipdesk key a message carries in its metadata, if any."""
+    metadata = message.get("metadata")
+    if not isinstance(metadata, dict) or metadata.get("event_type") != MESSAGE_EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload")
+    key = payload.get("key") if isinstance(payload, dict) else None
+    return key if isinstance(key, str) else None
+
+
+def post_once(
+    notifier: Notifier,
+    channel: str,
+    text: str,
+    blocks: list[Block] | None,
+    *,
+    key: str,
+    again: bool,
+) -> str:
+    """Post a keyed message; `again` when an earlier attempt may have reached Slack (its poster
+    died or failed before storing the ts): the message found with the key is adopted instead."""
+    if again:
+        found = notifier.find_posted(channel, key)
+        if found is not None:
+            log.info(
+                "adopted message %s in %s (key %s) instead of posting again", found, channel, key
+            )
+            return found
+    return notifier.post(channel, text, blocks, key=key)
+
+
 # Slack's answers to an ephemeral that no retry will change: the person cannot see it there.
 _RECIPIENT_GONE = frozenset(
     {"user_not_in_channel", "user_not_found", "channel_not_found", "is_archived", "not_in_channel"}
@@ -45,8 +86,16 @@ class Notifier(Protocol):
         blocks: list[Block] | None = None,
         *,
         thread_ts: str | None = None,
+        key: str | None = None,
     ) -> str:
-        """Post a message (in a thread if `thread_ts`); return its ts."""
+        """Post a message (in a thread if `thread_ts`); return its ts.
+
+        A `key` rides in the message's Slack metadata, so `find_posted` finds it after a crash.
+        """
+        ...
+
+    def find_posted(self, channel: str, key: str) -> str | None:
+        """The ts of the bot's recent message in `channel` that carries `key`, if there is one."""
         ...
 
     def update(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
@@ -92,14 +141,25 @@ class SlackNotifier:
         blocks: list[Block] | None = None,
         *,
         thread_ts: str | None = None,
+        key: str | None = None,
     ) -> str:
+        metadata = message_metadata(key) if key is not None else None
         answer = self._send(
             channel,
             lambda: self._client.chat_postMessage(
-                channel=channel, text=text, blocks=blocks, thread_ts=thread_ts
+                channel=channel, text=text, blocks=blocks, thread_ts=thread_ts, metadata=metadata
             ),
         )
         return str(answer["ts"])
+
+    def find_posted(self, channel: str, key: str) -> str | None:
+        answer = self._client.conversations_history(
+            channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+        )
+        for message in answer.get("messages") or []:
+            if key_of(message) == key:
+                return str(message["ts"])
+        return None
 
     def update(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
         # An empty list clears the blocks (a decided card loses its buttons); None keeps none.

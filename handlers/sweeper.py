@@ -9,12 +9,15 @@ same job id is a no-op while that job waits or runs, and a job re-run finds the 
 
 from __future__ import annotations
 
+import logging
+
 from sqlalchemy import and_, or_, select
 
 from handlers.job_runtime import job_queue
 from handlers.services import Services
 from store.models import Request, RequestState
 
+log = logging.getLogger(__name__)
 APPLY_JOB = "handlers.approvals.jobs.apply_request"
 CHECK_JOB = "handlers.caller_id.jobs.check_bill"
 CARD_JOB = "handlers.approvals.jobs.post_card"
@@ -38,9 +41,12 @@ def sweep(services: Services) -> int:
     with services.db.session() as session:
         rows = session.execute(select(Request.id, Request.state).where(or_(*due))).all()
     queue = job_queue(services)
-    queue.rq_queue.started_job_registry.cleanup()  # jobs of dead workers stop counting as running
+    queue.requeue_orphans()  # jobs of dead workers stop counting as running: queued again
     queued = 0
     for request_id, state in rows:
         prefix, func = DUE[state]
-        queued += int(queue.enqueue(func, request_id, job_id=f"{prefix}-{request_id}").created)
+        try:
+            queued += int(queue.enqueue(func, request_id, job_id=f"{prefix}-{request_id}").created)
+        except Exception:  # one broken job record must not keep the others from their turn
+            log.warning("could not queue %s-%s again", prefix, request_id, exc_info=True)
     return queued

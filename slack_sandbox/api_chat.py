@@ -31,11 +31,27 @@ def _content(args: Args, *, required: bool) -> dict[str, Any]:
         content["blocks"] = blocks
     if attachments is not None:
         content["attachments"] = attachments
-    for key in ("thread_ts", "metadata", "username", "icon_emoji"):
+    for key in ("thread_ts", "username", "icon_emoji"):
         value = args.values.get(key)
         if value not in (None, ""):
             content[key] = value
+    metadata = _metadata(args)
+    if metadata is not None:
+        content["metadata"] = metadata
     return content
+
+
+def _metadata(args: Args) -> dict[str, Any] | None:
+    """Message metadata as Slack takes it: an event_type and an event_payload object."""
+    metadata = args.structured("metadata", error="invalid_metadata_format")
+    if metadata in (None, ""):
+        return None
+    if not isinstance(metadata, dict):
+        raise ApiError("invalid_metadata_format")
+    event_type, payload = metadata.get("event_type"), metadata.get("event_payload")
+    if not isinstance(event_type, str) or not event_type or not isinstance(payload, dict):
+        raise ApiError("invalid_metadata_schema")
+    return {"event_type": event_type, "event_payload": payload}
 
 
 def _own_message(world: World, channel_id: str, ts: str, refusal: str) -> dict[str, Any]:

@@ -49,6 +49,44 @@ def conversations_members(world: World, args: Args) -> dict[str, Any]:
     return {"members": members, "response_metadata": {"next_cursor": following}}
 
 
+def conversations_history(world: World, args: Args) -> dict[str, Any]:
+    """A channel's messages, newest first, without thread replies (as Slack). Message metadata
+    is included only with include_all_metadata, as in Slack."""
+    channel = visible_channel(world, args.text("channel"))
+    if world.bot.user_id not in channel.members:
+        raise ApiError("not_in_channel")
+    oldest = float(args.optional_text("oldest") or 0)
+    latest = float(args.optional_text("latest") or "inf")
+    with_metadata = args.flag("include_all_metadata")
+    shown: list[dict[str, Any]] = []
+    for message in reversed(world.history.get(channel.id, [])):
+        if message.get("thread_ts") not in (None, message["ts"]):
+            continue  # a reply: conversations.replies has it
+        if not oldest < float(message["ts"]) < latest:
+            continue
+        copy = dict(message)
+        if not with_metadata:
+            copy.pop("metadata", None)
+        shown.append(copy)
+    limit = max(1, min(args.integer("limit", 100), 999))
+    cursor = args.optional_text("cursor")
+    start = 0
+    if cursor:
+        try:
+            start = int(base64.b64decode(cursor).decode().removeprefix("offset:"))
+        except ValueError:
+            raise ApiError("invalid_cursor") from None
+    page = shown[start : start + limit]
+    more = start + limit < len(shown)
+    following = base64.b64encode(f"offset:{start + limit}".encode()).decode() if more else ""
+    return {
+        "messages": page,
+        "has_more": more,
+        "pin_count": 0,
+        "response_metadata": {"next_cursor": following},
+    }
+
+
 def conversations_open(world: World, args: Args) -> dict[str, Any]:
     users = args.text("users").split(",")
     if len(users) != 1:
@@ -71,6 +109,7 @@ def usergroup_members(world: World, args: Args) -> dict[str, Any]:
 
 METHODS: dict[str, tuple[Method, str | None]] = {
     "auth.test": (auth_test, None),
+    "conversations.history": (conversations_history, "channels:history"),
     "conversations.info": (conversations_info, "channels:read"),
     "conversations.members": (conversations_members, "channels:read"),
     "conversations.open": (conversations_open, "im:write"),

@@ -264,6 +264,10 @@ class SlackSandbox(BotActivity):
         """The next `times` calls of `method` fail; "ratelimited" answers HTTP 429 + Retry-After."""
         self.api.fail_next(method, error=error, retry_after=retry_after, times=times, status=status)
 
+    def fail_at_random(self, rate: float, *, seed: int) -> None:
+        """Each Web API call (but auth.test) fails with probability `rate`, a 429 or an error."""
+        self.api.fail_at_random(rate, seed=seed)
+
     # -- what people do in Slack --------------------------------------------------------------
 
     def say(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -60,6 +61,7 @@ class WebApi:
         self.world = world
         self.calls: list[RecordedCall] = []
         self._failures: dict[str, list[InjectedFailure]] = {}
+        self._chaos: tuple[float, random.Random] | None = None
 
     def fail_next(
         self,
@@ -73,6 +75,12 @@ class WebApi:
         with self.world.lock:
             failure = InjectedFailure(error, times, retry_after, status)
             self._failures.setdefault(method, []).append(failure)
+
+    def fail_at_random(self, rate: float, *, seed: int) -> None:
+        """From now on each call but auth.test fails with probability `rate`: half of them
+        "ratelimited" (HTTP 429, Retry-After 1), half "internal_error". 0 turns it off."""
+        with self.world.lock:
+            self._chaos = (rate, random.Random(seed)) if rate > 0 else None
 
     def call(self, method: str, args: dict[str, Any], token: str | None, wire: str) -> ApiAnswer:
         with self.world.lock:
@@ -108,11 +116,21 @@ class WebApi:
         if scope is not None and scope not in self.world.scopes:
             provided = ",".join(sorted(self.world.scopes))
             raise ApiError("missing_scope", needed=scope, provided=provided)
-        injected = self._take_failure(method)
+        injected = self._take_failure(method) or self._random_failure(method)
         if injected is not None:
             return injected
         body = handler(self.world, Args(args))
         return ApiAnswer(200, {"ok": True, **body})
+
+    def _random_failure(self, method: str) -> ApiAnswer | None:
+        if self._chaos is None or method in ("auth.test", *APP_TOKEN_METHODS):
+            return None
+        rate, rng = self._chaos
+        if rng.random() >= rate:
+            return None
+        if rng.random() < 0.5:
+            return ApiAnswer(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"})
+        return ApiAnswer(200, {"ok": False, "error": "internal_error"})
 
     def _take_failure(self, method: str) -> ApiAnswer | None:
         queue = self._failures.get(method)

@@ -7,15 +7,19 @@ so several runs (and several developers) can share the machine's servers.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 import redis
 from sqlalchemy import text
 
+from bot.cli.common import STOP_DEADLINE_SECONDS
 from store.db import Database
 from store.migrate import upgrade
 from store.models import Base
@@ -106,3 +110,27 @@ def pg_database(migrated_postgres: Database) -> Iterator[Database]:
     _empty_all_tables(migrated_postgres)
     yield migrated_postgres
     _empty_all_tables(migrated_postgres)
+
+
+# A sipdesk process asked to stop exits by its own deadline (bot/cli/common.py), whatever hangs;
+# a test waits twice that, for a machine so loaded that even the deadline's timer runs late.
+STOP_WAIT_SECONDS = 2 * STOP_DEADLINE_SECONDS
+
+
+@pytest.fixture
+def stop_process() -> Callable[..., tuple[str, str]]:
+    """Signal a sipdesk process to stop and wait until it has exited: its (stdout, stderr).
+
+    The condition waited for is the exit itself; the process bounds its own stop, so this
+    holds on a slow machine too. Whether it stopped cleanly is its return code (1: the deadline
+    cut it short).
+    """
+
+    def stop(
+        process: subprocess.Popen[Any], how: signal.Signals = signal.SIGTERM
+    ) -> tuple[str, str]:
+        process.send_signal(how)
+        out, err = process.communicate(timeout=STOP_WAIT_SECONDS)
+        return out, err
+
+    return stop

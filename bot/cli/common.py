@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -14,6 +17,31 @@ from bot.runtime import StartupError
 from bot.settings import Settings, SettingsError, load_settings
 from store.errors import UserFacingError
 from telephony.errors import TelephonyError
+
+# A process asked to stop (SIGTERM, Ctrl-C) finishes the job at hand (bot/worker.py gives it
+# STOP_SECONDS) and closes its parts; past STOP_DEADLINE_SECONDS it exits anyway, with status 1,
+# so a hung part never keeps it alive. A job cut short is queued again once its heartbeat lapses.
+STOP_DEADLINE_SECONDS = 30.0
+
+
+def exit_by_deadline(seconds: float = STOP_DEADLINE_SECONDS) -> None:
+    """From now on, the process is gone within `seconds`, whatever is still running."""
+    global _deadline_set
+    if _deadline_set:
+        return
+    _deadline_set = True
+
+    def force() -> None:
+        sys.stderr.write(f"sipdesk: not stopped within {seconds:.0f} s; exiting now\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    timer = threading.Timer(seconds, force)
+    timer.daemon = True
+    timer.start()
+
+
+_deadline_set = False
 
 
 def settings_or_exit() -> Settings:
@@ -41,6 +69,7 @@ def stop_on_sigterm() -> Iterator[None]:
     """`kill -TERM` ends the command as Ctrl-C does, so its clean-up runs (the private Redis)."""
 
     def interrupt(_signum: int, _frame: FrameType | None) -> None:
+        exit_by_deadline()
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)

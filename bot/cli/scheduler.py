@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from bot.cli.common import explained, settings_or_exit
+from bot.cli.common import exit_by_deadline, explained, settings_or_exit
 from bot.runtime import start_runtime
 
 
@@ -24,6 +24,7 @@ def scheduler() -> None:
     stopping = threading.Event()
 
     def stop(_signal: int, _frame: FrameType | None) -> None:
+        exit_by_deadline()
         stopping.set()
 
     signal.signal(signal.SIGTERM, stop)

@@ -7,7 +7,7 @@ import errno
 import click
 
 import ocr_checks
-from bot.cli.common import explained, settings_or_exit, stop_on_sigterm
+from bot.cli.common import exit_by_deadline, explained, settings_or_exit, stop_on_sigterm
 from bot.runtime import Runtime, start_runtime
 from bot.worker import JobWorker
 
@@ -37,6 +37,7 @@ def run() -> None:
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into one
             pass
         finally:
+            exit_by_deadline()  # the job at hand finishes, a hung part does not hold the exit
             if jobs is not None:
                 jobs.stop()
             runtime.close()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import signal
+from types import FrameType
 
 import click
 
 import ocr_checks
-from bot.cli.common import explained, settings_or_exit
+from bot.cli.common import exit_by_deadline, explained, settings_or_exit
 from bot.runtime import start_runtime
 from bot.worker import JobWorker
 
@@ -24,12 +25,18 @@ def worker() -> None:
     with explained():
         runtime = start_runtime(settings)
     jobs = JobWorker(runtime)
-    signal.signal(signal.SIGTERM, lambda *_: jobs.stop())  # finish the job at hand, then leave
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        exit_by_deadline()
+        jobs.stop()  # the loop finishes the job at hand, then leaves
+
+    signal.signal(signal.SIGTERM, stop)
     click.echo("sipdesk: worker running jobs; Ctrl-C to stop")
     try:
         jobs.run()
     except KeyboardInterrupt:
         pass
     finally:
+        exit_by_deadline()
         jobs.stop()
         runtime.close()

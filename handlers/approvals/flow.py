@@ -19,7 +19,7 @@ from handlers.customer_thread import tell_customer
 from handlers.job_runtime import job_queue
 from handlers.links import issue_upload_link
 from handlers.links.blocks import with_upload_button
-from handlers.notify import Block, Notifier
+from handlers.notify import Block, Notifier, post_once
 from handlers.refs import RequestRef
 from handlers.request_facts import RequestFacts, load_facts
 from handlers.services import Services
@@ -78,8 +78,15 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
         return
     ref = RequestRef(facts.id, facts.version).encode()
     try:
-        ts = notifier.post(
-            services.staff_channel, card_text(facts), card_blocks(facts, ref, bill, None)
+        # Always looked for first: a poster killed between Slack's answer and storing the
+        # version would otherwise leave a second card for the sweeper to post.
+        ts = post_once(
+            notifier,
+            services.staff_channel,
+            card_text(facts),
+            card_blocks(facts, ref, bill, None),
+            key=card_key(facts),
+            again=True,
         )
         with services.db.session() as session:
             remember_staff_card(session, request_id, ts, version=facts.version)
@@ -99,6 +106,13 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
         request_id,
         f":hourglass_flowing_sand: Your {facts.summary()} is with our support team for approval.",
     )
+
+
+def card_key(facts: RequestFacts) -> str:
+    """The staff card's key in its Slack metadata: a re-post after a crash adopts the card found
+    with it (`post_once`). The creation time tells this request #N from one of a database since
+    reset."""
+    return f"card-{facts.id}-{facts.created_at.timestamp():.0f}-v{facts.version}"
 
 
 def pending_card(session: Session, request_id: int) -> tuple[str, list[Block]]:
@@ -125,7 +139,10 @@ def refresh_card(services: Services, notifier: Notifier, request_id: int) -> Non
     if facts.staff_ts is not None:
         notifier.update(services.staff_channel, facts.staff_ts, card_text(facts), blocks)
     elif facts.state is S.FAILED:
-        ts = notifier.post(services.staff_channel, card_text(facts), blocks)
+        key = card_key(facts)
+        ts = post_once(
+            notifier, services.staff_channel, card_text(facts), blocks, key=key, again=True
+        )
         with services.db.session() as session:
             remember_staff_card(session, request_id, ts)
 
@@ -142,14 +159,18 @@ def approve(services: Services, notifier: Notifier, ref: RequestRef, actor: str)
             version=ref.version,
             decided_by=actor,
         )
-    job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
-    refresh_card(services, notifier, ref.id)
-    tell_customer(
-        services,
-        notifier,
-        ref.id,
-        ":white_check_mark: Approved by our support team; applying it now.",
-    )
+    # Queued after the customer is told: a free worker starts the job at once, and its "Applied"
+    # must not come before "applying it now". A failed message still queues it.
+    try:
+        refresh_card(services, notifier, ref.id)
+        tell_customer(
+            services,
+            notifier,
+            ref.id,
+            ":white_check_mark: Approved by our support team; applying it now.",
+        )
+    finally:
+        job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
 
 
 def reject(
@@ -203,9 +224,11 @@ def ask_for_another_bill(
 def retry(services: Services, notifier: Notifier, ref: RequestRef, actor: str) -> None:
     with services.db.session() as session:
         transition(session, ref.id, S.APPROVED, actor=actor, action="retried", expected=S.FAILED)
-    job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
-    refresh_card(services, notifier, ref.id)
-    tell_customer(services, notifier, ref.id, ":repeat: Our support team is trying again.")
+    try:  # queued after the customer is told, as in approve()
+        refresh_card(services, notifier, ref.id)
+        tell_customer(services, notifier, ref.id, ":repeat: Our support team is trying again.")
+    finally:
+        job_queue(services).enqueue(APPLY_JOB, ref.id, job_id=f"apply-{ref.id}")
 
 
 def refuse_own_request(services: Services, ref: RequestRef, actor: str, verb: str) -> None:

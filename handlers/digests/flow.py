@@ -15,7 +15,7 @@ from handlers.digests import blocks
 from handlers.digests.chart import down_chart
 from handlers.digests.report import Outages
 from handlers.digests.slots import CATCH_UP, OFF, due_slot
-from handlers.notify import Notifier
+from handlers.notify import Notifier, post_once
 from store.claims import won
 from store.db import Database
 from store.models import ChannelLink, ChannelRole, Customer, DigestRun
@@ -177,10 +177,20 @@ def _claim(db: Database, channel: str, slot: datetime, now: datetime) -> int | N
         return None  # another process has this slot
 
 
-def _post(db: Database, notifier: Notifier, run_id: int, digest: Built, now: datetime) -> bool:
+def _post(
+    db: Database,
+    notifier: Notifier,
+    run_id: int,
+    digest: Built,
+    now: datetime,
+    *,
+    again: bool = False,
+) -> bool:
+    """Post a claimed digest and store its ts; `again` adopts one a dead poster got to Slack."""
     channel, chart = digest.channel_id, digest.chart
     try:
-        ts = notifier.post(channel, digest.text, digest.blocks)
+        key = f"digest-{run_id}"
+        ts = post_once(notifier, channel, digest.text, digest.blocks, key=key, again=again)
     except Exception:
         log.warning("could not post the digest to %s; will retry", channel, exc_info=True)
         return False
@@ -229,6 +239,6 @@ def retry_unposted(db: Database, notifier: Notifier, policy: DigestPolicy, now: 
             )
             outages = Outages(session, previous or now - CATCH_UP)
             digest = _render(session, outages, recipient, slot, previous, now)
-        if _post(db, notifier, run_id, digest, now):
+        if _post(db, notifier, run_id, digest, now, again=True):
             sent += 1
     return sent

@@ -167,11 +167,13 @@ def _render(
     return blocks.down_alert(lines, zone, now, staff=bool(message.details.get("staff")))
 
 
-def _post_alert(db: Database, notifier: Notifier, message_id: int, now: datetime) -> int:
+def _post_alert(
+    db: Database, notifier: Notifier, message_id: int, now: datetime, *, again: bool = False
+) -> int:
     with db.session() as session:
         message = session.get_one(AlertMessage, message_id, options=_WITH_LINES)
         text, payload = _render(session, message, now)
-    return 1 if post_claimed(db, notifier, message_id, text, payload, now) else 0
+    return 1 if post_claimed(db, notifier, message_id, text, payload, now, again=again) else 0
 
 
 def retry_unposted(db: Database, notifier: Notifier, policy: WatchPolicy, now: datetime) -> int:
@@ -195,7 +197,7 @@ def retry_unposted(db: Database, notifier: Notifier, policy: WatchPolicy, now: d
                 .values(claimed_at=now),
             )
         if claimed:
-            posted += _post_alert(db, notifier, message_id, now)
+            posted += _post_alert(db, notifier, message_id, now, again=True)
     return posted
 
 

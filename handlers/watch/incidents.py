@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from handlers.notify import Notifier
+from handlers.notify import Notifier, post_once
 from handlers.watch import blocks
 from store.claims import won
 from store.db import Database
@@ -59,12 +59,18 @@ def post_claimed(
     text: str,
     payload: list[blocks.Block],
     now: datetime,
+    *,
+    again: bool = False,
 ) -> str | None:
-    """Post a claimed message and store its ts; a failure leaves the claim for a retry."""
+    """Post a claimed message and store its ts; a failure leaves the claim for a retry.
+
+    `again` on a retry of a claim whose poster died or failed: the message may have reached
+    Slack before the ts was stored, so one carrying its key is adopted instead of a second post.
+    """
     with db.session() as session:
         channel = session.get_one(AlertMessage, message_id).channel_id
     try:
-        ts = notifier.post(channel, text, payload)
+        ts = post_once(notifier, channel, text, payload, key=f"alert-{message_id}", again=again)
     except Exception:
         log.warning("could not post alert %s to %s; will retry", message_id, channel, exc_info=True)
         return None

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -55,7 +56,7 @@ def test_the_public_url_defaults_to_where_the_pages_are_served():
 
 
 def test_sipdesk_run_in_socket_mode_serves_the_pages_on_their_own_port(
-    pg_database: Database, redis_url: str, redis_prefix: str, tmp_path: Path
+    pg_database: Database, redis_url: str, redis_prefix: str, tmp_path: Path, stop_process: Any
 ):
     port = _free_port()
     with SlackSandbox() as sandbox:
@@ -78,8 +79,7 @@ def test_sipdesk_run_in_socket_mode_serves_the_pages_on_their_own_port(
             forged = httpx.get(f"{pages}/links/upload/{'A' * 43}")
             assert forged.status_code == 404 and "This link is not valid" in forged.text
             assert httpx.post(f"{pages}/slack/events").status_code == 404  # pages only here
-            bot.send_signal(signal.SIGINT)
-            out, err = bot.communicate(timeout=30)
+            out, err = stop_process(bot, signal.SIGINT)
         finally:
             if bot.poll() is None:
                 bot.kill()

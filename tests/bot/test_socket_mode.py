@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -109,7 +110,7 @@ def test_the_bot_follows_slack_to_a_new_link_and_keeps_answering(socket_bot: Soc
 
 
 def test_sipdesk_run_serves_slack_over_the_socket_until_interrupted(
-    pg_database: Database, redis_url: str, redis_prefix: str, tmp_path: Path
+    pg_database: Database, redis_url: str, redis_prefix: str, tmp_path: Path, stop_process: Any
 ):
     with SlackSandbox() as sandbox:
         world = sandbox.seed_demo_world()
@@ -129,8 +130,7 @@ def test_sipdesk_run_serves_slack_over_the_socket_until_interrupted(
                 "/sip", "help", user=world.carol, channel=world.globex_channel
             )
             assert "/sip help" in ack["text"]
-            bot.send_signal(signal.SIGINT)  # Ctrl-C: the handler and the runtime close
-            out, err = bot.communicate(timeout=30)
+            out, err = stop_process(bot, signal.SIGINT)  # Ctrl-C: the handler and runtime close
         finally:
             if bot.poll() is None:
                 bot.kill()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -41,7 +41,7 @@ def env(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[dict[str,
         }
 
 
-def test_sigterm_stops_sipdesk_run_cleanly_like_ctrl_c(env: dict[str, str]):
+def test_sigterm_stops_sipdesk_run_cleanly_like_ctrl_c(env: dict[str, str], stop_process: Any):
     bot = subprocess.Popen(
         [SIPDESK, "run"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -49,8 +49,7 @@ def test_sigterm_stops_sipdesk_run_cleanly_like_ctrl_c(env: dict[str, str]):
         assert bot.stdout is not None
         first = bot.stdout.readline()  # printed once it listens
         assert "sipdesk: listening on" in first
-        bot.send_signal(signal.SIGTERM)
-        out, err = bot.communicate(timeout=30)
+        out, err = stop_process(bot)
     finally:
         if bot.poll() is None:
             bot.kill()
@@ -64,7 +63,7 @@ def test_sigterm_stops_sipdesk_run_cleanly_like_ctrl_c(env: dict[str, str]):
     ("command", "ready"), [("run", "sipdesk: listening on"), ("worker", "sipdesk: worker running")]
 )
 def test_the_bill_reader_is_up_once_the_process_has_started(
-    env: dict[str, str], command: str, ready: str
+    env: dict[str, str], command: str, ready: str, stop_process: Any
 ):
     bot = subprocess.Popen(
         [SIPDESK, command], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -73,8 +72,7 @@ def test_the_bill_reader_is_up_once_the_process_has_started(
         assert bot.stdout is not None
         assert ready in bot.stdout.readline()
         assert any("ocr_checks.reader_host" in line for line in _children(bot.pid))
-        bot.send_signal(signal.SIGTERM)
-        bot.communicate(timeout=30)
+        stop_process(bot)
     finally:
         if bot.poll() is None:
             bot.kill()
@@ -116,7 +114,9 @@ main(["run"])
 """
 
 
-def test_sigterm_stops_the_private_redis_sipdesk_run_started(env: dict[str, str]):
+def test_sigterm_stops_the_private_redis_sipdesk_run_started(
+    env: dict[str, str], stop_process: Any
+):
     url = f"redis://127.0.0.1:{_free_port()}/0"
     env.pop("REDIS_URL")  # the embedded default: sipdesk starts its own Redis
     bot = subprocess.Popen(
@@ -130,8 +130,7 @@ def test_sigterm_stops_the_private_redis_sipdesk_run_started(env: dict[str, str]
         assert bot.stdout is not None
         assert "sipdesk: listening on" in bot.stdout.readline()
         assert _answers(url)
-        bot.send_signal(signal.SIGTERM)
-        _, err = bot.communicate(timeout=30)
+        _, err = stop_process(bot)
     finally:
         if bot.poll() is None:
             bot.kill()

@@ -68,7 +68,9 @@ def approved_new_sip(desk: Desk) -> int:
     desk.wait_card(request_id)
     desk.click(w.alice, "approval_approve", request_id)
     desk.wait_thread(request_id, "applying it now")
-    assert job_queue(desk.runtime.services).pending_ids() == [f"apply-{request_id}"]
+    # The job is queued right after the customer is told.
+    queue = job_queue(desk.runtime.services)
+    assert desk.sandbox.eventually(lambda: queue.pending_ids() == [f"apply-{request_id}"])
     return request_id
 
 

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import httpx
 import yaml
@@ -26,7 +27,7 @@ def _free_port() -> int:
 
 
 def test_sipdesk_run_on_the_embedded_defaults_applies_a_request_by_itself(
-    redis_url: str, redis_prefix: str, tmp_path: Path
+    redis_url: str, redis_prefix: str, tmp_path: Path, stop_process: Any
 ):
     with SlackSandbox() as sandbox:
         world = sandbox.seed_demo_world()
@@ -80,8 +81,7 @@ def test_sipdesk_run_on_the_embedded_defaults_applies_a_request_by_itself(
                     30,
                 )
             assert applied, sandbox.messages(world.globex_channel)
-            bot.send_signal(signal.SIGINT)
-            _, err = bot.communicate(timeout=30)
+            _, err = stop_process(bot, signal.SIGINT)
         finally:
             if bot.poll() is None:
                 bot.kill()

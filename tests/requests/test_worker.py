@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from desk import Desk
 from desk_world import REPO
@@ -38,7 +39,9 @@ def test_a_job_lost_with_redis_is_queued_again_and_applied_once(desk: Desk):
     assert len([t for t in desk.thread(request_id) if "Applied" in t]) == 1
 
 
-def test_sipdesk_worker_runs_the_queue_in_its_own_process(desk: Desk, tmp_path: Path):
+def test_sipdesk_worker_runs_the_queue_in_its_own_process(
+    desk: Desk, tmp_path: Path, stop_process: Any
+):
     w = desk.world
     desk.worker.stop()
     request_id = ask_international(desk)
@@ -68,7 +71,6 @@ def test_sipdesk_worker_runs_the_queue_in_its_own_process(desk: Desk, tmp_path: 
         desk.wait_state(request_id, "applied", seconds=60)
         desk.wait_thread(request_id, "Applied")
     finally:
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0].decode()
+        output = stop_process(worker)[0].decode()  # SIGTERM
     assert "worker running jobs" in output
     assert worker.returncode == 0  # SIGTERM lets it finish the job at hand and stop

@@ -35,3 +35,15 @@ def sweep_while_running(request_id: int | str) -> None:
         f"{job.origin}:ran",
         f"created={again.created} status={again.status} pending={','.join(queue.pending_ids())}",
     )
+
+
+def hold_request(request_id: int | str) -> None:
+    """Note "started", then hold until ``<queue name>:release`` is set; note "done"."""
+    import time
+
+    job = get_current_job()
+    assert job is not None
+    job.connection.rpush(f"{job.origin}:ran", f"started {request_id}")
+    while not job.connection.exists(f"{job.origin}:release"):
+        time.sleep(0.05)
+    job.connection.rpush(f"{job.origin}:ran", f"done {request_id}")

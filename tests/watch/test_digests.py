@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from watch_world import STAFF, RecordingNotifier
 
 from handlers.digests.flow import DigestPolicy, run_due, send_now
 from store.db import Database
-from store.models import AccountStatus, ChannelLink, ChannelRole, Customer, Outage, SipAccount
+from store.models import (
+    AccountStatus,
+    ChannelLink,
+    ChannelRole,
+    Customer,
+    DigestRun,
+    Outage,
+    SipAccount,
+)
 
 POLICY = DigestPolicy(default_cron="0 9 * * 1-5", staff_channel=STAFF, staff_timezone="UTC")
 TUESDAY = datetime(2026, 12, 1, tzinfo=UTC)  # a Tuesday
@@ -100,6 +108,28 @@ def test_a_missed_slot_is_caught_up_once_by_the_next_leader(database: Database) 
     run_due(database, notifier, POLICY, TUESDAY + timedelta(hours=11, minutes=31))
     dublin = notifier.posts(channels["DUB"])
     assert len(dublin) == 1
+
+
+def test_a_digest_posted_by_a_leader_killed_before_storing_its_ts_is_adopted(
+    database: Database,
+) -> None:
+    channels = world(database)
+    run_due(database, RecordingNotifier(), POLICY, TUESDAY - timedelta(hours=2))  # Monday's
+    notifier = RecordingNotifier(lose_answers=1)  # Tokyo's reaches Slack; its leader dies
+    run_due(database, notifier, POLICY, TUESDAY + timedelta(minutes=1))
+    (tokyo,) = notifier.posts(channels["TYO"])
+    assert tokyo.key is not None and tokyo.key.startswith("digest-")
+    # A new leader, past the claim lease: it finds the digest by its key and posts nothing.
+    run_due(database, notifier, POLICY, TUESDAY + timedelta(minutes=3))
+    assert notifier.posts(channels["TYO"]) == [tokyo]
+    with database.session() as session:
+        stored = session.scalar(
+            select(DigestRun.ts)
+            .where(DigestRun.channel_id == channels["TYO"])
+            .order_by(DigestRun.slot.desc())
+            .limit(1)
+        )
+    assert stored == tokyo.ts
 
 
 def test_the_staff_digest_carries_counts_the_longest_outages_and_a_chart(

@@ -12,7 +12,7 @@ from watch_world import POLICY, STAFF, Customers, RecordingNotifier, Registrar, 
 
 from handlers.watch.flow import Watch
 from store.db import Database
-from store.models import AccountStatus, ChannelLink, Outage, Silence, SipAccount
+from store.models import AccountStatus, AlertMessage, ChannelLink, Outage, Silence, SipAccount
 from telephony.builtin import BuiltinPlatform
 from telephony.feed import RegistrationsFeed
 
@@ -131,6 +131,32 @@ def test_a_failed_post_is_retried_after_the_claim_lease_and_told_once(
     assert len(notifier.posts(customers.globex_channel)) == 1
     assert len(notifier.posts(STAFF)) == 1
     assert timedelta(0) < watch.policy.claim_lease
+
+
+def test_an_alert_that_reached_slack_before_its_poster_died_is_adopted_not_posted_again(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+    database: Database,
+) -> None:  # fmt: skip
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down("glo0")
+    watch.poll(at(30))
+    notifier.lose_answers = 2  # both channels: Slack has the alert, the leader dies before the ts
+    watch.poll(at(150))
+    first = notifier.posts()
+    assert len(first) == 2 and all(p.key and p.key.startswith("alert-") for p in first)
+
+    watch.poll(at(150 + watch.policy.claim_lease.total_seconds() + 1))  # a new leader retries
+    assert notifier.posts() == first  # found by its key in the channel's history, adopted
+    assert [s.method for s in notifier.said].count("history") == 2
+    with database.session() as session:
+        stored = {m.channel_id: m.ts for m in session.scalars(select(AlertMessage))}
+    assert stored == {p.channel: p.ts for p in first}
+
+    registrar.up("glo0")
+    watch.poll(at(600))  # the recovery edits the adopted message, one reply in its thread
+    assert {u.ts for u in notifier.said if u.method == "update"} == {p.ts for p in first}
+    assert all(len(notifier.replies(p.ts or "")) == 1 for p in first)
 
 
 def test_a_feed_answering_garbage_is_a_source_failure_not_an_outage(

@@ -33,12 +33,15 @@ class Said:
     blocks: list[dict[str, Any]] | None = None
     ts: str | None = None
     thread_ts: str | None = None
+    key: str | None = None
 
 
 @dataclass
 class RecordingNotifier:
     said: list[Said] = field(default_factory=list)
     fail_posts: int = 0
+    # Posts that reach Slack, then the poster dies before it hears back (raised here).
+    lose_answers: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -49,14 +52,26 @@ class RecordingNotifier:
         blocks: list[dict[str, Any]] | None = None,
         *,
         thread_ts: str | None = None,
+        key: str | None = None,
     ) -> str:
         with self._lock:
             if self.fail_posts:
                 self.fail_posts -= 1
                 raise RuntimeError("Slack said no")
             ts = f"{next(self._ids)}.000"
-            self.said.append(Said("post", channel, text, blocks, ts, thread_ts))
+            self.said.append(Said("post", channel, text, blocks, ts, thread_ts, key))
+            if self.lose_answers:
+                self.lose_answers -= 1
+                raise RuntimeError("killed between Slack's answer and storing the ts")
             return ts
+
+    def find_posted(self, channel: str, key: str) -> str | None:
+        with self._lock:
+            self.said.append(Said("history", channel, key))
+            for s in reversed(self.said):
+                if s.method == "post" and s.channel == channel and s.key == key:
+                    return s.ts
+            return None
 
     def update(
         self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]] | None = None

@@ -1,0 +1,73 @@
+"""Message metadata as Slack keeps it: stored with the message, shown by conversations.history
+only with include_all_metadata; sipdesk's notifier finds its own message by the key in it."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from handlers.notify import SlackNotifier, post_once
+from slack_sandbox import DemoWorld, SlackSandbox
+
+KEYED = {"event_type": "sipdesk_message", "event_payload": {"key": "alert-7"}}
+
+
+def test_metadata_rides_with_the_message_and_history_shows_it_only_when_asked(
+    world: DemoWorld, client: WebClient
+):
+    posted = client.chat_postMessage(channel=world.globex_channel, text="Down", metadata=KEYED)
+    client.chat_postMessage(
+        channel=world.globex_channel, text="in its thread", thread_ts=posted["ts"]
+    )
+    client.chat_postMessage(channel=world.globex_channel, text="later, no metadata")
+
+    plain = client.conversations_history(channel=world.globex_channel)["messages"]
+    assert [m["text"] for m in plain] == ["later, no metadata", "Down"]  # newest first, no replies
+    assert all("metadata" not in m for m in plain)
+
+    full = client.conversations_history(channel=world.globex_channel, include_all_metadata=True)
+    assert full["messages"][1]["metadata"] == KEYED
+    assert "metadata" not in full["messages"][0]
+
+
+def test_history_comes_in_pages(world: DemoWorld, client: WebClient):
+    for n in range(5):
+        client.chat_postMessage(channel=world.staff_channel, text=f"card {n}")
+    first = client.conversations_history(channel=world.staff_channel, limit=3)
+    assert [m["text"] for m in first["messages"]] == ["card 4", "card 3", "card 2"]
+    assert first["has_more"]
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(channel=world.staff_channel, limit=3, cursor=cursor)
+    assert [m["text"] for m in rest["messages"]] == ["card 1", "card 0"]
+    assert not rest["has_more"]
+
+
+def test_metadata_without_an_event_type_is_refused_as_slack_does(
+    world: DemoWorld, client: WebClient
+):
+    with pytest.raises(SlackApiError) as refused:
+        client.chat_postMessage(
+            channel=world.globex_channel, text="x", metadata={"event_payload": {"key": "k"}}
+        )
+    assert refused.value.response["error"] == "invalid_metadata_schema"
+
+
+def test_a_keyed_post_after_a_crash_adopts_the_message_slack_already_has(
+    sandbox: SlackSandbox, world: DemoWorld, client: WebClient
+):
+    notifier = SlackNotifier(client)
+    ts = notifier.post(world.staff_channel, "Request #3 card", key="card-3-1764600000")
+    client.chat_postMessage(channel=world.staff_channel, text="something else since")
+
+    again = post_once(
+        notifier, world.staff_channel, "Request #3 card", None, key="card-3-1764600000", again=True
+    )
+    assert again == ts
+    assert [m["text"] for m in sandbox.messages(world.staff_channel)].count("Request #3 card") == 1
+    # A key Slack never saw (the first post failed): posted now, once.
+    fresh = post_once(
+        notifier, world.staff_channel, "Request #4 card", None, key="card-4", again=True
+    )
+    assert fresh != ts
+    assert notifier.find_posted(world.staff_channel, "card-4") == fresh
