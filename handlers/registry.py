@@ -24,6 +24,7 @@ class Registry:
     events: set[str] = field(default_factory=set)
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
+    options: set[str] = field(default_factory=set)  # external_select menus the app fills
     scopes: set[str] = field(default_factory=set)
 
     subcommands: dict[str, dict[str, Listener]] = field(default_factory=dict)
@@ -117,6 +118,19 @@ class Registry:
         self.actions.add(action_id)
         self.scopes.update(scopes)
 
+    def options_for(
+        self,
+        action_id: str,
+        listener: Listener,
+        *,
+        scopes: tuple[str, ...] = (),
+        staff_only: bool = False,
+    ) -> None:
+        """The options of an `external_select` as a person types (Slack's `block_suggestion`)."""
+        self.app.options(action_id)(self._guarded(listener, staff_only, action_id))
+        self.options.add(action_id)
+        self.scopes.update(scopes)
+
     def view(
         self,
         callback_id: str,
@@ -142,7 +156,7 @@ class Registry:
 
     @property
     def interactive(self) -> bool:
-        return bool(self.actions or self.views)
+        return bool(self.actions or self.views or self.options)
 
 
 def call_with(listener: Listener, kwargs: dict[str, Any]) -> Any:

@@ -130,6 +130,9 @@ class World:
         self.trigger_ttl = 30.0
         self.exchanged_triggers: set[str] = set()
         self.response_targets: dict[str, ResponseTarget] = {}
+        # What a person chose in a message's menus, sent back in the state of their next click
+        # on that message: (channel, message ts, user) -> block_id -> action_id -> the choice
+        self.selections: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
         self.scopes: set[str] = set()
         # Socket Mode: the app-level token, the WebSocket server's ws:// root, and the one-use
         # tickets apps.connections.open handed out (ticket -> monotonic time issued)
