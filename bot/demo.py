@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 import ocr_checks
 from bot.demo_render import indent, render_blocks
-from bot.demo_scenes import pages, requests
+from bot.demo_scenes import onboarding, pages, requests
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
 from bot.pages.serve import door_limits, pages_app
@@ -143,6 +143,7 @@ def play(stage: Stage, out: Print) -> None:
     )
     out(indent(f"HTTP {forged.status_code}: refused, nothing happens"))
 
+    onboarding.play(stage, out)
     watch_scene.play(stage, out)
     requests.play(stage, out)
     pages.play(stage, out)

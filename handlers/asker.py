@@ -23,7 +23,7 @@ class ChannelNotLinked(UserFacingError):
     def __init__(self) -> None:
         super().__init__(
             "This channel is not linked to a customer account, so I cannot take requests here. "
-            "Our support team can link it (`sipdesk link-channel`)."
+            "Our support team can link it (`/sip link CUSTOMER_REF`)."
         )
 
 

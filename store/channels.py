@@ -46,7 +46,7 @@ class StaffChannelNotLinkable(UserFacingError):
 def customer_by_ref(session: Session, ref: str) -> Customer:
     customer = session.scalar(select(Customer).where(Customer.external_ref == ref))
     if customer is None:
-        raise UserFacingError(f"There is no customer {ref[:64]!r}; import accounts first.")
+        raise UserFacingError(f"No customer {ref[:64]!r}; import accounts first.")
     return customer
 
 

@@ -68,18 +68,20 @@ def import_accounts(file: Path) -> None:
 @click.command("link-channel")
 @click.argument("channel_id")
 @click.argument("customer_ref", required=False)
+@click.option("--team", "team_id", help="The customer's Slack workspace (team id) sharing it.")
 @click.option("--staff", is_flag=True, hidden=True)  # refused with a pointer to the setting
-def link_channel(channel_id: str, customer_ref: str | None, staff: bool) -> None:
-    """Link Slack channel CHANNEL_ID to the customer CUSTOMER_REF.
+def link_channel(
+    channel_id: str, customer_ref: str | None, team_id: str | None, staff: bool
+) -> None:
+    """Link Slack channel CHANNEL_ID to the customer CUSTOMER_REF (for scripts; in Slack, staff
+    type `/sip link CUSTOMER_REF` in the channel).
 
     Requests and alerts in that channel then concern that customer only. The staff channel is
     not linked: it is the SIPDESK_STAFF_CHANNEL setting.
     """
-    from sqlalchemy import select
-
     from bot.runtime import open_database
-    from store.errors import UserFacingError
-    from store.models import ChannelLink, ChannelRole, Customer
+    from store.channels import customer_by_ref
+    from store.channels import link_channel as link
 
     if staff:
         raise click.UsageError(STAFF_CHANNEL_IS_A_SETTING)
@@ -92,18 +94,8 @@ def link_channel(channel_id: str, customer_ref: str | None, staff: bool) -> None
         db = open_database(settings)
         try:
             with db.session() as session:
-                customer = session.scalar(
-                    select(Customer).where(Customer.external_ref == customer_ref)
-                )
-                if customer is None:
-                    raise UserFacingError(f"No customer {customer_ref!r}; import accounts first.")
-                link = session.scalar(
-                    select(ChannelLink).where(ChannelLink.channel_id == channel_id)
-                )
-                if link is None:
-                    link = ChannelLink(channel_id=channel_id, linked_by="cli")
-                    session.add(link)
-                link.role, link.customer_id = ChannelRole.CUSTOMER, customer.id
+                customer = customer_by_ref(session, customer_ref)
+                link(session, channel_id, customer, team_id=team_id, by="cli")
         finally:
             db.dispose()
     click.echo(f"{channel_id} linked to {customer_ref}")

@@ -136,7 +136,7 @@ def test_a_customer_cannot_list_customers_or_press_link(
 def test_only_the_bot_joining_an_unlinked_channel_makes_a_card(
     running_bot: RunningBot, hooli: tuple[str, str]
 ):
-    bot, (channel, erlich) = running_bot, hooli
+    bot, (channel, _) = running_bot, hooli
     bot.slack.add_to_channel(bot.world.globex_channel, bot.world.bob)  # a person joins
     _add_bot(bot, bot.world.globex_channel)  # already linked: nothing to offer
     _add_bot(bot, channel)  # the one card, processed after the others
@@ -166,7 +166,7 @@ def test_staff_link_a_channel_by_command_and_customers_may_not(
     ("text", "sentence"),
     [
         ("link", "Usage: `/sip link CUSTOMER_REF`"),
-        ("link NOPE-1", "There is no customer 'NOPE-1'"),
+        ("link NOPE-1", "No customer 'NOPE-1'"),
         ("link HOOLI-007 extra", "Usage:"),
     ],
 )
