@@ -136,8 +136,9 @@ class Registry:
             raise ValueError("a staff-only listener needs the registry's services")
         from handlers.staff_only import guard  # here: staff_only imports the registry's types
 
-        # Staff need to read the staff list: the group's members, or the staff channel's.
-        self.scopes.update(("usergroups:read", "channels:read", "groups:read"))
+        # Staff need to read the staff list: the group's members, or the staff channel's; and
+        # a user's own team when the payload does not say it (users.info).
+        self.scopes.update(("usergroups:read", "channels:read", "groups:read", "users:read"))
         return guard(listener, self.services, what, call_with)
 
     @property

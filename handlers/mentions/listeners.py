@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -27,9 +28,11 @@ def register(registry: Registry, services: Services) -> None:
     def mentioned(
         event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        mention = read_mention(event, body.get("team_id"))
+        mention = read_mention(event)
         if mention is None or (not mention.text and event.get("files")):
             return  # a bill shared with a mention is the thread's business, not a command
+        if mention.team_id is None:
+            mention = replace(mention, team_id=services.staff.team_of(client, mention.user_id))
         # Slack may re-send one message under a new event_id: the message itself is the key.
         if not dedupe.first_seen(f"message:{mention.channel_id}:{mention.ts}"):
             return

@@ -18,7 +18,7 @@ from store.errors import UserFacingError
 from store.types import utcnow
 
 # Reading the staff group or channel tells staff (any account) from customers (their own).
-READS_STAFF = ("usergroups:read", "channels:read", "groups:read")
+READS_STAFF = ("usergroups:read", "channels:read", "groups:read", "users:read")
 Answer = Callable[[Session, silencing.Asker, list[str]], str]
 
 

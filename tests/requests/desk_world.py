@@ -55,18 +55,22 @@ def open_desk(
     sandbox = SlackSandbox().start()
     world = sandbox.seed_demo_world()
     port = _free_port()  # known before start-up: the one-time links start with this address
+    given: dict[str, object] = {
+        "HOST": "127.0.0.1",
+        "PORT": port,
+        "SIPDESK_HOME": home,
+        "DATABASE_URL": database.url,
+        "REDIS_URL": redis_url,
+        "SIPDESK_REDIS_PREFIX": redis_prefix,
+        "SIPDESK_START_REDIS": False,
+        "SIPDESK_STAFF_CHANNEL": world.staff_channel,
+        "SIPDESK_STAFF_USERGROUP": world.staff_group,
+        **sandbox.bot_env(),
+    }
+    # A setting given as None is left out: the desk runs without it.
+    given.update(env)
     settings = load_settings(
-        _env_file=None,
-        HOST="127.0.0.1",
-        PORT=port,
-        SIPDESK_HOME=home,
-        DATABASE_URL=database.url,
-        REDIS_URL=redis_url,
-        SIPDESK_REDIS_PREFIX=redis_prefix,
-        SIPDESK_START_REDIS=False,
-        SIPDESK_STAFF_CHANNEL=world.staff_channel,
-        SIPDESK_STAFF_USERGROUP=world.staff_group,
-        **{**sandbox.bot_env(), **env},
+        _env_file=None, **{name: value for name, value in given.items() if value is not None}
     )
     runtime = start_runtime(settings)
     load_customers(runtime, world)
