@@ -16,6 +16,7 @@ from handlers.mentions.router import ThreadReplies, as_command, read_mention, sp
 from handlers.notifiers import slack_notifier
 from handlers.registry import Registry, call_with
 from handlers.services import Services
+from handlers.staff_only import home_team_of
 from store.dedupe import EventDeduplicator
 from store.errors import UserFacingError
 
@@ -67,7 +68,11 @@ def register(registry: Registry, services: Services) -> None:
                 handle = recognise(mention.text, mention.channel_id)
                 if handle is not None:
                     asker = Asker(
-                        mention.user_id, mention.team_id, mention.channel_id, mention.thread_ts
+                        mention.user_id,
+                        mention.team_id,
+                        mention.channel_id,
+                        mention.thread_ts,
+                        home_team_of(context),
                     )
                     handle(asker, notifier)
                     return

@@ -33,8 +33,10 @@ EXAMPLE_ACCOUNTS = REPO / "examples" / "accounts.yml"
 def load_customers(runtime: Runtime, world: DemoWorld) -> None:
     data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text(encoding="utf-8"))
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    teams = {"GLOBEX-001": world.globex_team, "INITECH-042": world.initech_team}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
+        customer["slack_team"] = teams[customer["ref"]]
     document = account_import.parse(data)
     import_accounts(runtime.db, runtime.services.telephony, document)
     with runtime.db.session() as session:

@@ -11,10 +11,10 @@ import pytest
 
 sys.path.append(str(Path(__file__).resolve().parents[1] / "requests"))
 
-from desk import Desk  # noqa: E402
-from desk_world import open_desk  # noqa: E402
+from desk import Desk
+from desk_world import open_desk
 
-from store.db import Database  # noqa: E402
+from store.db import Database
 
 
 @pytest.fixture
@@ -33,9 +33,7 @@ def channel_staff_desk(
     pg_database: Database, redis_url: str, redis_prefix: str, tmp_path: Path
 ) -> Iterator[Desk]:
     """Staff are the staff channel's members (no user group): SIPDESK_STAFF_CHANNEL alone."""
-    opened = open_desk(
-        pg_database, redis_url, redis_prefix, tmp_path, SIPDESK_STAFF_USERGROUP=None
-    )
+    opened = open_desk(pg_database, redis_url, redis_prefix, tmp_path, SIPDESK_STAFF_USERGROUP=None)
     try:
         yield opened
     finally:
