@@ -301,6 +301,12 @@ class Settings(BaseSettings):
             jsonrpc = self.kamailio_registrations_source is RegistrationsReader.JSONRPC
             if jsonrpc and not self.kamailio_jsonrpc_url:
                 problems.append("KAMAILIO_JSONRPC_URL: required with SIPDESK_TELEPHONY=kamailio")
+        push = _plain(self.push_token)
+        if push is not None and push.strip() and len(push.strip()) < 32:
+            problems.append(
+                "SIPDESK_PUSH_TOKEN: at least 32 characters (e.g. `openssl rand -hex 32`); "
+                "leave it unset to keep the push endpoint off"
+            )
         problems += _watch_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
