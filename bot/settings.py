@@ -354,8 +354,8 @@ def _problems(error: ValidationError) -> list[str]:
 
 
 def _shown(name: str, value: object) -> object:
-    # A bad URL is echoed back to help, but never with its password.
-    return mask_url(value) if isinstance(value, str) and name.endswith("_URL") else value
+    # A bad value is echoed back to help, but never with a password or token in it.
+    return mask_url(value) if isinstance(value, str) else value
 
 
 def _field_name(field_or_alias: str) -> str:
