@@ -4,8 +4,9 @@
 Authenticated with `Authorization: Bearer $SIPDESK_PUSH_TOKEN` (compared in constant time); off
 when the token is unset, empty, or shorter than MIN_TOKEN_CHARS (settings refuse a short one).
 The answer to an authenticated event is the same whether or not the account is ours, so the
-endpoint tells nobody which usernames exist. The body is `{"event": "expired"|"deregistered"|"registered",
-"aor": "sip:USER@DOMAIN"}` (or `"username"`), at most 4 KiB."""
+endpoint tells nobody which usernames exist.
+The body is `{"event": "expired"|"deregistered"|"registered", "aor": "sip:USER@DOMAIN"}`
+(or `"username"`), at most 4 KiB."""
 
 from __future__ import annotations
 
