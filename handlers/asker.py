@@ -1,5 +1,5 @@
 """Who asks, where: the customer is always the one linked to the channel, whatever is typed, and
-the person asking must belong to that customer's Slack team or to the provider's own."""
+the person asking must belong to that customer's Slack team, or be staff."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ class Asker:
     team_id: str | None  # the user's own team, as Slack said it
     channel_id: str
     thread_ts: str | None = None  # a mention is answered in its thread; None starts one
-    home_team: str | None = None  # the provider's workspace, where the app is installed
+    is_staff: bool = False  # proven by the staff directory, never by the payload
 
 
 def asker_for(
@@ -38,15 +38,14 @@ def asker_for(
     thread_ts: str | None = None,
 ) -> Asker:
     """The asker of a signed request; a team the payload does not give is asked of Slack."""
-    if team_id is None:
-        team_id = services.staff.team_of(client, user_id)
-    return Asker(user_id, team_id, channel_id, thread_ts, home_team_of(context))
+    actor = services.staff.actor(client, user_id, team_id, home_team_of(context))
+    return Asker(user_id, actor.team_id, channel_id, thread_ts, actor.is_staff)
 
 
 def customer_here(session: Session, asker: Asker) -> Customer:
     """The channel's customer, for this asker: the one check every request in a customer's
     channel passes (store.channels.customer_for_member)."""
-    return customer_for_member(session, asker.channel_id, asker.team_id, asker.home_team)
+    return customer_for_member(session, asker.channel_id, asker.team_id, is_staff=asker.is_staff)
 
 
 def modal_asker(

@@ -70,7 +70,11 @@ def guard(listener: Listener, services: Services, what: str, call: Call) -> List
     ) -> Any:
         actor = resolve_actor(services, client, context, body)
         if actor is None or not actor.is_staff:
-            ack()
+            if body.get("type") == "view_submission":
+                # A form has no response_url: the refusal replaces the form itself.
+                ack(response_action="update", view=_refusal_view())
+            else:
+                ack()
             _refuse(services, body, actor, what, respond)
             return None
         context["actor"] = actor
@@ -119,6 +123,17 @@ def _refuse(
             respond(text=f":no_entry: {REFUSAL}", response_type="ephemeral", replace_original=False)
         except Exception:
             log.warning("could not tell %s they were refused", user, exc_info=True)
+
+
+def _refusal_view() -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "sipdesk"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f":no_entry: {REFUSAL}"}}
+        ],
+    }
 
 
 def _request_id(body: dict[str, Any]) -> int | None:

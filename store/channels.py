@@ -2,8 +2,8 @@
 
 A customer's channel is linked with the Slack team the customer's people come from
 (`ChannelLink.team_id`). Every request made in a customer's channel passes `customer_for_member`:
-the person must belong to that team, or to the provider's own workspace (staff and colleagues).
-Links are made by `link_customer_channel` only, so each one names its team."""
+the person must belong to that team (as Slack's signed payload says), or be staff. Links are made
+by `link_customer_channel` only, so each one names its team."""
 
 from __future__ import annotations
 
@@ -41,25 +41,23 @@ def customer_for_channel(session: Session, channel_id: str) -> Customer | None:
 
 
 def customer_for_member(
-    session: Session, channel_id: str, user_team: str | None, home_team: str | None
+    session: Session, channel_id: str, user_team: str | None, *, is_staff: bool
 ) -> Customer:
-    """The channel's customer, for a person of `user_team` (as Slack said it) acting there.
+    """The channel's customer, for a person of `user_team` (as Slack said it) acting there;
+    staff (proven by the staff directory) act in any customer's channel.
 
-    `home_team` is the provider's own workspace (where the app is installed). A link whose team
-    was never recorded takes requests from the provider's workspace only: fail closed."""
+    A link whose team was never recorded takes requests from staff only: fail closed."""
     link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == channel_id))
     if link is None or link.role != ChannelRole.CUSTOMER or link.customer is None:
         raise ChannelNotLinked()
-    if not is_member(link, user_team, home_team):
+    if not (is_staff or is_member(link, user_team)):
         raise NotThisChannelsTeam()
     return link.customer
 
 
-def is_member(link: ChannelLink, user_team: str | None, home_team: str | None) -> bool:
-    """Whether a person of `user_team` may act in the linked channel."""
-    if user_team is None:
-        return False
-    return user_team == link.team_id or (home_team is not None and user_team == home_team)
+def is_member(link: ChannelLink, user_team: str | None) -> bool:
+    """Whether a person of `user_team` is one of the linked customer's people."""
+    return user_team is not None and link.team_id is not None and user_team == link.team_id
 
 
 def link_customer_channel(

@@ -98,7 +98,9 @@ def register(registry: Registry, services: Services) -> None:
         ack()
         values = view["state"]["values"]
         account = _choice(values, blocks.ACCOUNT)
-        value = " ".join(str(values[blocks.VALUE][blocks.INPUT].get("value") or "").split())
+        value = " ".join(
+            str(values.get(blocks.VALUE, {}).get(blocks.INPUT, {}).get("value") or "").split()
+        )
         number = values.get(blocks.VOIP_NUMBER, {}).get(blocks.INPUT, {}).get("value")
         notifier = slack_notifier(services, client)
         ask: Ask = (
@@ -120,7 +122,9 @@ def register(registry: Registry, services: Services) -> None:
             return None
         return lambda asker, notifier: _ask(services, notifier, asker, ask)
 
-    def file_shared_in_thread(event: dict[str, Any], client: WebClient) -> None:
+    def file_shared_in_thread(
+        event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         channel, thread_ts = event.get("channel"), event.get("thread_ts")
         if not event.get("files") or not thread_ts or event.get("bot_id") or not channel:
             return
@@ -133,6 +137,17 @@ def register(registry: Registry, services: Services) -> None:
         if request_id is None:
             return
         notifier = slack_notifier(services, client)
+        # A bill counts from the customer's own people (or staff) only, as any request does.
+        sharer = asker_for(
+            services, client, context, str(event.get("user") or ""), event.get("user_team"),
+            str(channel),
+        )  # fmt: skip
+        try:
+            with services.db.session() as session:
+                customer_here(session, sharer)
+        except UserFacingError as refused:
+            tell_customer(services, notifier, request_id, f":warning: {refused.message}")
+            return
         for shown in event["files"]:
             try:
                 receive_shared_file(services, notifier, request_id, file_id=str(shown["id"]))

@@ -67,12 +67,15 @@ def register(registry: Registry, services: Services) -> None:
             for recognise in registry.phrasings:
                 handle = recognise(mention.text, mention.channel_id)
                 if handle is not None:
+                    actor = services.staff.actor(
+                        client, mention.user_id, mention.team_id, home_team_of(context)
+                    )
                     asker = Asker(
                         mention.user_id,
-                        mention.team_id,
+                        actor.team_id,
                         mention.channel_id,
                         mention.thread_ts,
-                        home_team_of(context),
+                        actor.is_staff,
                     )
                     handle(asker, notifier)
                     return

@@ -17,6 +17,7 @@ from handlers.refs import ChannelRef, RequestRef
 from handlers.registry import Registry
 from handlers.services import Services
 from store.errors import UserFacingError
+from store.models import Request
 
 
 def register(registry: Registry, services: Services) -> None:
@@ -71,11 +72,25 @@ def register(registry: Registry, services: Services) -> None:
         except UserFacingError as refused:
             notifier.ephemeral(asker.channel_id, asker.user_id, f":warning: {refused.message}")
 
-    def accept(ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def accept(
+        ack: Ack,
+        action: dict[str, Any],
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
         ack()
         message_ts = (body.get("container") or {}).get("message_ts")
         ref = RequestRef.decode(action.get("value"))
-        accept_cost(services, slack_notifier(services, client), ref, body["user"]["id"], message_ts)
+        user = body["user"]
+        with services.db.session() as session:
+            request = session.get(Request, ref.id)
+            channel = request.channel_id if request is not None else ""
+        # The request's own channel decides who may act on it, wherever the click comes from.
+        asker = asker_for(services, client, context, user["id"], user.get("team_id"), channel)
+        with services.db.session() as session:
+            customer_here(session, asker)
+        accept_cost(services, slack_notifier(services, client), ref, asker.user_id, message_ts)
 
     def menu_button(
         ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext

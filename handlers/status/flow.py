@@ -45,7 +45,7 @@ def status_of_channel(
     name: str = "",
     *,
     user_team: str | None,
-    home_team: str | None,
+    is_staff: bool,
 ) -> CustomerStatus:
     """The status of every SIP account of the channel's customer, or of the one named `name`,
     for a person of `user_team` (store.channels.customer_for_member decides)."""
@@ -53,7 +53,7 @@ def status_of_channel(
     if not SLACK_CHANNEL_ID.fullmatch(channel_id):
         raise ChannelNotLinked()
     try:
-        customer = channels.customer_for_member(session, channel_id, user_team, home_team)
+        customer = channels.customer_for_member(session, channel_id, user_team, is_staff=is_staff)
     except channels.ChannelNotLinked:
         raise ChannelNotLinked() from None
     lines = account_statuses(session, customer)

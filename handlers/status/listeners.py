@@ -37,7 +37,7 @@ def register(registry: Registry, services: Services) -> None:
             )
             with services.db.session() as session:
                 report = status_of_channel(
-                    session, channel, name, user_team=asker.team_id, home_team=asker.home_team
+                    session, channel, name, user_team=asker.team_id, is_staff=asker.is_staff
                 )
         except UserFacingError as refused:
             respond(text=f":information_source: {refused.message}", response_type="ephemeral")

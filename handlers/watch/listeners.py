@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from handlers.registry import Registry
 from handlers.services import Services
-from handlers.staff_only import home_team_of, resolve_actor
+from handlers.staff_only import resolve_actor
 from handlers.watch import silencing
 from store.errors import UserFacingError
 from store.types import utcnow
@@ -40,7 +40,7 @@ def register(registry: Registry, services: Services, *, staff_zone: str = "UTC")
                     who = silencing.asker(
                         session, actor.user_id, actor.is_staff, command["channel_id"],
                         staff_zone, services.staff_channel,
-                        user_team=actor.team_id, home_team=home_team_of(context),
+                        user_team=actor.team_id,
                     )  # fmt: skip
                     text = answer(session, who, words)
             except UserFacingError as error:

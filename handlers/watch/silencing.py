@@ -40,7 +40,6 @@ def asker(
     staff_channel: str | None = None,
     *,
     user_team: str | None = None,
-    home_team: str | None = None,
 ) -> Asker:
     """A customer acts in their own channel, and must belong to its team (or the provider's)."""
     link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == channel_id))
@@ -50,7 +49,7 @@ def asker(
             "This channel is not linked to a customer, so I cannot tell whose SIP accounts "
             "you mean. Ask in your company's support channel."
         )
-    if not is_staff and link is not None and not is_member(link, user_team, home_team):
+    if not is_staff and link is not None and not is_member(link, user_team):
         raise NotThisChannelsTeam()
     zone = customer.timezone if customer else staff_zone
     customer_id = customer.id if customer else None
