@@ -165,6 +165,8 @@ def _command(stage: Stage, out: Print, user: str, channel: str, command: str, te
 def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
     data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text(encoding="utf-8"))
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    teams = {"GLOBEX-001": world.globex_team, "INITECH-042": world.initech_team}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
+        customer["slack_team"] = teams[customer["ref"]]
     import_accounts(runtime.db, runtime.services.telephony, account_import.parse(data))

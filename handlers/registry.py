@@ -28,6 +28,9 @@ class Registry:
     scopes: set[str] = field(default_factory=set)
 
     subcommands: dict[str, dict[str, Listener]] = field(default_factory=dict)
+    # What only staff may do ("/sip menu", action ids, view callback ids): the hostile suite
+    # (tests/security) expects the staff refusal from each.
+    staff_only: set[str] = field(default_factory=set)
     fallbacks: dict[str, Listener] = field(default_factory=dict)
     # Listeners that may recognise a mention's plain words ("change caller id of X to Y"):
     # each takes (text, channel_id) and answers a handler of the mention, or None.
@@ -148,10 +151,12 @@ class Registry:
             return listener
         if self.services is None:
             raise ValueError("a staff-only listener needs the registry's services")
+        self.staff_only.add(what)
         from handlers.staff_only import guard  # here: staff_only imports the registry's types
 
-        # Staff need to read the staff list: the group's members, or the staff channel's.
-        self.scopes.update(("usergroups:read", "channels:read", "groups:read"))
+        # Staff need to read the staff list: the group's members, or the staff channel's; and
+        # a user's own team when the payload does not say it (users.info).
+        self.scopes.update(("usergroups:read", "channels:read", "groups:read", "users:read"))
         return guard(listener, self.services, what, call_with)
 
     @property

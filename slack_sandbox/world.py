@@ -67,6 +67,8 @@ class StoredFile:
     # False while an external upload is announced but its bytes have not arrived yet
     uploaded: bool = True
     shared: bool = True
+    # A remote file (files.remote.add): Slack hands its url_private out as the app gave it.
+    remote_url: str | None = None
 
     @property
     def size(self) -> int:

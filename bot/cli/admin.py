@@ -68,25 +68,35 @@ def import_accounts(file: Path) -> None:
 @click.command("link-channel")
 @click.argument("channel_id")
 @click.argument("customer_ref", required=False)
-@click.option("--team", "team_id", help="The customer's Slack workspace (team id) sharing it.")
+@click.option(
+    "--team",
+    "team_id",
+    metavar="TEAM_ID",
+    help="The Slack team (T…) the customer's people come from; requests in the channel are "
+    "taken from it and from your own workspace only.",
+)
 @click.option("--staff", is_flag=True, hidden=True)  # refused with a pointer to the setting
 def link_channel(
     channel_id: str, customer_ref: str | None, team_id: str | None, staff: bool
 ) -> None:
-    """Link Slack channel CHANNEL_ID to the customer CUSTOMER_REF (for scripts; in Slack, staff
-    type `/sip link CUSTOMER_REF` in the channel).
+    """Link Slack channel CHANNEL_ID to the customer CUSTOMER_REF.
 
     Requests and alerts in that channel then concern that customer only. The staff channel is
     not linked: it is the SIPDESK_STAFF_CHANNEL setting.
     """
+    from sqlalchemy import select
+
     from bot.runtime import open_database
-    from store.channels import customer_by_ref
-    from store.channels import link_channel as link
+    from store.channels import link_customer_channel
+    from store.errors import UserFacingError
+    from store.models import Customer
 
     if staff:
         raise click.UsageError(STAFF_CHANNEL_IS_A_SETTING)
     if customer_ref is None:
         raise click.UsageError("Give the CUSTOMER_REF the channel belongs to.")
+    if team_id is not None and not (team_id[:1] in ("T", "E") and team_id.isalnum()):
+        raise click.UsageError(f"--team {team_id!r} is not a Slack team ID such as T0123ABCD.")
     settings = settings_or_exit()
     if channel_id == settings.staff_channel:
         raise click.UsageError(f"{channel_id} is the staff channel (SIPDESK_STAFF_CHANNEL).")
@@ -94,8 +104,20 @@ def link_channel(
         db = open_database(settings)
         try:
             with db.session() as session:
-                customer = customer_by_ref(session, customer_ref)
-                link(session, channel_id, customer, team_id=team_id, by="cli")
+                customer = session.scalar(
+                    select(Customer).where(Customer.external_ref == customer_ref)
+                )
+                if customer is None:
+                    raise UserFacingError(f"No customer {customer_ref!r}; import accounts first.")
+                link = link_customer_channel(
+                    session, channel_id, customer.id, team_id, "cli", move=True
+                )
+                team = link.team_id
         finally:
             db.dispose()
-    click.echo(f"{channel_id} linked to {customer_ref}")
+    click.echo(f"{channel_id} linked to {customer_ref}" + (f" (team {team})" if team else ""))
+    if team is None:
+        click.echo(
+            "No --team given: only people of your own workspace can ask in that channel until "
+            "it is linked with the customer's Slack team."
+        )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from handlers.onboarding.blocks import LINK, PICK_CUSTOMER
+from handlers.refs import ChannelRef
 from store.models import Customer
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ def play(stage: Stage, out: Print) -> None:
     out(f"[{staff}] {stage.names[w.alice]} picks Umbrella Clinics and clicks [ Link ]")
     slack.block_action(PICK_CUSTOMER, "UMBRELLA-310", user=w.alice, channel=w.staff_channel,
                        message_ts=ts, action_type="external_select")  # fmt: skip
-    slack.block_action(LINK, channel, user=w.alice, channel=w.staff_channel, message_ts=ts)
+    slack.block_action(LINK, ChannelRef(channel).encode(), user=w.alice, channel=w.staff_channel,
+                       message_ts=ts)  # fmt: skip
     welcome = sandbox.eventually(lambda: sandbox.messages(channel))
     out("[#umbrella-voip] sipdesk:")
     out(indent(shown(welcome[0] if welcome else None)))

@@ -6,6 +6,7 @@ from typing import Any
 
 from handlers.ask_menu import menu_buttons
 from handlers.mrkdwn import escape
+from handlers.refs import ChannelRef
 
 Block = dict[str, Any]
 
@@ -40,7 +41,7 @@ def channel_card(channel_id: str, facts: str, *, linked_to: str | None = None) -
                     "action_id": LINK,
                     "style": "primary",
                     "text": {"type": "plain_text", "text": "Link"},
-                    "value": channel_id,
+                    "value": ChannelRef(channel_id).encode(),
                 },
             ],
         },
@@ -89,13 +90,13 @@ def unlink_question(channel_id: str, customer_name: str) -> list[Block]:
                     "action_id": CONFIRM_UNLINK,
                     "style": "danger",
                     "text": {"type": "plain_text", "text": "Confirm"},
-                    "value": channel_id,
+                    "value": ChannelRef(channel_id).encode(),
                 },
                 {
                     "type": "button",
                     "action_id": KEEP_LINK,
                     "text": {"type": "plain_text", "text": "Cancel"},
-                    "value": channel_id,
+                    "value": ChannelRef(channel_id).encode(),
                 },
             ],
         },

@@ -15,6 +15,7 @@ from handlers.actor import Actor
 from handlers.notifiers import slack_notifier
 from handlers.onboarding import blocks, flow
 from handlers.onboarding.slack_facts import channel_facts, home_team
+from handlers.refs import ChannelRef
 from handlers.registry import Registry
 from handlers.services import Services
 from store.errors import UserFacingError
@@ -43,7 +44,7 @@ def register(registry: Registry, services: Services) -> None:
         ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, actor: Actor
     ) -> None:
         ack()
-        channel = str(body["actions"][0].get("value") or "")
+        channel = ChannelRef.decode(body["actions"][0].get("value")).channel_id
         chosen = (
             body.get("state", {}).get("values", {}).get(blocks.PICKER_BLOCK, {})
             .get(blocks.PICK_CUSTOMER, {}).get("selected_option") or {}
@@ -84,7 +85,8 @@ def register(registry: Registry, services: Services) -> None:
 
     def unlink_confirmed(ack: Ack, body: dict[str, Any], actor: Actor, respond: Any) -> None:
         ack()
-        done = flow.unlink(services, str(body["actions"][0].get("value") or ""), actor.user_id)
+        channel = ChannelRef.decode(body["actions"][0].get("value")).channel_id
+        done = flow.unlink(services, channel, actor.user_id)
         respond(text=f":broken_chain: {done}", replace_original=True)
 
     def unlink_cancelled(ack: Ack, respond: Any) -> None:

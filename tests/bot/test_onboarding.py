@@ -12,6 +12,7 @@ from running import RunningBot
 from sqlalchemy import select
 
 from handlers.onboarding import blocks
+from handlers.refs import ChannelRef
 from handlers.staff_only import REFUSAL
 from store.models import AuditEvent, ChannelLink, Customer
 
@@ -79,7 +80,7 @@ def test_added_to_a_new_shared_channel_staff_pick_the_customer_and_link_it(
         channel=bot.world.staff_channel, message_ts=card["ts"],
     )  # fmt: skip
     bot.slack.block_action(
-        blocks.LINK, channel, user=bot.world.alice,
+        blocks.LINK, ChannelRef(channel).encode(), user=bot.world.alice,
         channel=bot.world.staff_channel, message_ts=card["ts"],
     )  # fmt: skip
 
@@ -106,7 +107,7 @@ def test_link_without_a_pick_asks_for_one(running_bot: RunningBot, hooli: tuple[
     _add_bot(bot, channel)
     card = bot.sandbox.eventually(lambda: _cards(bot))[0]
     bot.slack.block_action(
-        blocks.LINK, channel, user=bot.world.bob,
+        blocks.LINK, ChannelRef(channel).encode(), user=bot.world.bob,
         channel=bot.world.staff_channel, message_ts=card["ts"],
     )  # fmt: skip
     said = bot.sandbox.eventually(lambda: bot.sandbox.responses)
@@ -126,7 +127,11 @@ def test_a_customer_cannot_list_customers_or_press_link(
     )  # fmt: skip
     assert listed == []
     bot.slack.block_action(
-        blocks.LINK, channel, user=erlich, channel=bot.world.staff_channel, message_ts=card["ts"]
+        blocks.LINK,
+        ChannelRef(channel).encode(),
+        user=erlich,
+        channel=bot.world.staff_channel,
+        message_ts=card["ts"],
     )
     said = bot.sandbox.eventually(lambda: bot.sandbox.responses)
     assert said[0].body["text"] == f":no_entry: {REFUSAL}"
@@ -216,15 +221,21 @@ def test_unlink_asks_first_then_unlinks_and_is_audited(running_bot: RunningBot):
     question = bot.sandbox.eventually(lambda: bot.sandbox.responses)[0]
     assert "Unlink" in question.body["text"] and _link(bot, channel) is not None
 
-    bot.slack.block_action(blocks.KEEP_LINK, channel, user=bot.world.alice, channel=channel)
+    bot.slack.block_action(
+        blocks.KEEP_LINK, ChannelRef(channel).encode(), user=bot.world.alice, channel=channel
+    )
     kept = bot.sandbox.eventually(lambda: bot.sandbox.responses[1:])[0]
     assert kept.body["text"] == "The channel stays linked." and _link(bot, channel) is not None
 
-    bot.slack.block_action(blocks.CONFIRM_UNLINK, channel, user=bot.world.carol, channel=channel)
+    bot.slack.block_action(
+        blocks.CONFIRM_UNLINK, ChannelRef(channel).encode(), user=bot.world.carol, channel=channel
+    )
     refused = bot.sandbox.eventually(lambda: bot.sandbox.responses[2:])[0]
     assert refused.body["text"] == f":no_entry: {REFUSAL}" and _link(bot, channel) is not None
 
-    bot.slack.block_action(blocks.CONFIRM_UNLINK, channel, user=bot.world.alice, channel=channel)
+    bot.slack.block_action(
+        blocks.CONFIRM_UNLINK, ChannelRef(channel).encode(), user=bot.world.alice, channel=channel
+    )
     done = bot.sandbox.eventually(lambda: bot.sandbox.responses[3:])[0]
     assert "no longer linked to *Globex Dental*" in done.body["text"]
     assert _link(bot, channel) is None
@@ -249,3 +260,20 @@ def test_anyone_in_a_channel_may_ask_whose_it_is(running_bot: RunningBot, hooli:
     )
     assert linked.json()["response_type"] == "ephemeral"
     assert unlinked.json()["text"].startswith("This channel is not linked to a customer")
+
+
+def test_once_linked_only_the_customers_team_and_staff_may_ask_there(
+    running_bot: RunningBot, hooli: tuple[str, str]
+):
+    bot, (channel, erlich) = running_bot, hooli
+    bot.sandbox.join(channel, bot.sandbox.bot_user_id)
+    bot.slack.slash_command("/sip", "link HOOLI-007", user=bot.world.alice, channel=channel)
+    bot.sandbox.eventually(lambda: _link(bot, channel))
+    bot.sandbox.join(channel, bot.world.carol)  # a contact of another customer's workspace
+    for user in (bot.world.carol, erlich, bot.world.bob):
+        bot.slack.slash_command("/sip", "status", user=user, channel=channel)
+    said = bot.sandbox.eventually(lambda: len(bot.sandbox.responses) >= 4 and bot.sandbox.responses)
+    by_user = {r.user: r.body["text"] for r in said[1:]}
+    assert "taken from its customer's own Slack workspace only" in by_user[bot.world.carol]
+    assert "Slack workspace only" not in by_user[erlich]
+    assert "Slack workspace only" not in by_user[bot.world.bob]

@@ -115,18 +115,6 @@ def test_link_channel_links_a_customer_channel(database: Database):
     assert roles["C0NEWGLOBEX"] is ChannelRole.CUSTOMER
 
 
-def test_link_channel_records_the_team_and_refuses_another_customers_channel(database: Database):
-    _sipdesk(database, "import-accounts", str(EXAMPLE))
-    linked = _sipdesk(database, "link-channel", "C0NEW", "GLOBEX-001", "--team", "T0GLOBEX")
-    assert linked.returncode == 0, linked.stderr
-    taken = _sipdesk(database, "link-channel", "C0NEW", "INITECH-042")
-    assert taken.returncode == 1
-    assert "already linked to Globex Dental (GLOBEX-001)" in taken.stderr
-    with database.session() as session:
-        link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == "C0NEW"))
-        assert link is not None and link.team_id == "T0GLOBEX" and link.linked_by == "cli"
-
-
 def test_the_staff_channel_is_the_setting_and_never_a_link(database: Database):
     staff = _sipdesk(database, "link-channel", "C0STAFF", "--staff")
     assert staff.returncode == 2
