@@ -101,8 +101,10 @@ def wait_healthy(port: int, process: subprocess.Popen[bytes], seconds: float = 6
 def prepare_database(env: dict[str, str], world: DemoWorld, home: Path) -> None:
     data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    teams = {"GLOBEX-001": world.globex_team, "INITECH-042": world.initech_team}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
+        customer["slack_team"] = teams[customer["ref"]]
     accounts = home / "accounts.yml"
     accounts.write_text(yaml.safe_dump(data), encoding="utf-8")
     for args in (["migrate"], ["import-accounts", str(accounts)]):

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 
 import ocr_checks
 from bot.demo_render import indent, render_blocks
-from bot.demo_scenes import pages, requests
+from bot.demo_scenes import onboarding, pages, requests
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
 from bot.pages.serve import door_limits, pages_app
@@ -143,6 +143,7 @@ def play(stage: Stage, out: Print) -> None:
     )
     out(indent(f"HTTP {forged.status_code}: refused, nothing happens"))
 
+    onboarding.play(stage, out)
     watch_scene.play(stage, out)
     requests.play(stage, out)
     pages.play(stage, out)
@@ -164,6 +165,8 @@ def _command(stage: Stage, out: Print, user: str, channel: str, command: str, te
 def _load_customers(runtime: Runtime, world: DemoWorld) -> None:
     data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text(encoding="utf-8"))
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    teams = {"GLOBEX-001": world.globex_team, "INITECH-042": world.initech_team}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
+        customer["slack_team"] = teams[customer["ref"]]
     import_accounts(runtime.db, runtime.services.telephony, account_import.parse(data))

@@ -27,13 +27,24 @@ def render_blocks(blocks: list[dict[str, Any]], button: ButtonLabel = plain_butt
         if isinstance(accessory, dict) and accessory.get("type") == "button":
             lines.append(button(accessory, block))
         shown = [
-            button(element, block) if element.get("type") == "button" else str(element.get("text"))
+            line
             for element in block.get("elements", [])
-            if element.get("type") in ("button", "mrkdwn", "plain_text")
+            if (line := _element(element, block, button)) is not None
         ]
         if shown:
             lines.append("  ".join(shown) if block.get("type") == "actions" else "\n".join(shown))
     return "\n".join(lines)
+
+
+def _element(element: Element, block: dict[str, Any], button: ButtonLabel) -> str | None:
+    kind = element.get("type")
+    if kind == "button":
+        return button(element, block)
+    if kind in ("external_select", "static_select"):
+        return f"[ {element.get('placeholder', {}).get('text', 'Choose')} ▾ ]"
+    if kind in ("mrkdwn", "plain_text"):
+        return str(element.get("text"))
+    return None
 
 
 def render_message(message: dict[str, Any], button: ButtonLabel = plain_button) -> str:

@@ -1,4 +1,4 @@
-"""Logging for every command: one format, passwords in URLs masked, no chatty libraries."""
+"""Logging for every command: one format, secrets masked at every level, no chatty libraries."""
 
 from __future__ import annotations
 
@@ -26,6 +26,25 @@ class QuietLibraries(logging.Filter):
         return not any(record.name == n or record.name.startswith(n + ".") for n in CHATTY)
 
 
+class RedactSecrets(logging.Filter):
+    """On the root handlers: every record leaves with its secrets masked (store/redact.py),
+    message, arguments and traceback alike, whatever formats it next. slack_sdk logs the bodies
+    it sends at DEBUG, and those carry one-time link URLs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
 class RedactingFormatter(logging.Formatter):
     """Masks the password of any URL in a record, message and traceback alike."""
 
@@ -40,3 +59,4 @@ def configure_logging(level: str) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     handler.addFilter(QuietLibraries(verbose=root.level <= logging.DEBUG))
+    handler.addFilter(RedactSecrets())

@@ -15,6 +15,7 @@ from bot.local_redis import connect as connect_redis
 from bot.local_redis import stop_started as stop_private_redis
 from bot.settings import Settings
 from bot.slack_app import build_app
+from handlers.refs import use_seal_key
 from handlers.registry import Registry
 from handlers.services import Services
 from store.db import Database, Deadlines
@@ -147,6 +148,9 @@ def start_runtime(settings: Settings) -> Runtime:
     secret = (
         settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
     )
+    # Every process of one deployment derives the same key: a card posted by the worker is
+    # clicked on any web replica.
+    use_seal_key(settings.seal_secret)
     services = Services(
         db=db,
         redis=client,
@@ -156,6 +160,7 @@ def start_runtime(settings: Settings) -> Runtime:
         staff_usergroup=settings.staff_usergroup,
         public_url=settings.effective_public_url,
         link_ttl=settings.link_ttl,
+        file_hosts=settings.extra_file_hosts,
     )
     app, registry = build_app(
         services, token=token, signing_secret=secret, api_url=settings.slack_api_url

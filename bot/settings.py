@@ -133,6 +133,12 @@ class Settings(BaseSettings):
         90, gt=0, le=3650, validation_alias=_env("SIPDESK_BILL_KEEP_DAYS")
     )
     push_token: SecretStr | None = Field(None, validation_alias=_env("SIPDESK_PUSH_TOKEN"))
+    # What seals button values and modal metadata (handlers/refs.py); unset: derived from the
+    # signing secret (else the bot token), so every replica and worker shares it unasked.
+    seal_key: SecretStr | None = Field(None, validation_alias=_env("SIPDESK_SEAL_KEY"))
+    # Hosts besides Slack's own file hosts that get the bot token for a url_private download,
+    # comma-separated host[:port] (the local Slack sandbox's address in tests and the demo).
+    slack_file_hosts: str = Field("", validation_alias=_env("SIPDESK_SLACK_FILE_HOSTS"))
     leader_ttl: float = Field(15, ge=1, le=600, validation_alias=_env("SIPDESK_LEADER_TTL"))
     scheduler_in_process: bool | None = Field(
         None, validation_alias=_env("SIPDESK_SCHEDULER_IN_PROCESS")
@@ -239,6 +245,18 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.home / 'sipdesk.sqlite3').resolve()}"
 
     @property
+    def seal_secret(self) -> bytes:
+        """The secret the sealing key is derived from: its own setting, else a Slack secret."""
+        for secret in (self.seal_key, self.slack_signing_secret, self.slack_bot_token):
+            if secret is not None:
+                return secret.get_secret_value().encode()
+        return b""
+
+    @property
+    def extra_file_hosts(self) -> tuple[str, ...]:
+        return tuple(h.strip().lower() for h in self.slack_file_hosts.split(",") if h.strip())
+
+    @property
     def effective_redis_url(self) -> str:
         return self.redis_url or EMBEDDED_REDIS_URL
 
@@ -283,6 +301,12 @@ class Settings(BaseSettings):
             jsonrpc = self.kamailio_registrations_source is RegistrationsReader.JSONRPC
             if jsonrpc and not self.kamailio_jsonrpc_url:
                 problems.append("KAMAILIO_JSONRPC_URL: required with SIPDESK_TELEPHONY=kamailio")
+        push = _plain(self.push_token)
+        if push is not None and push.strip() and len(push.strip()) < 32:
+            problems.append(
+                "SIPDESK_PUSH_TOKEN: at least 32 characters (e.g. `openssl rand -hex 32`); "
+                "leave it unset to keep the push endpoint off"
+            )
         problems += _watch_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
@@ -330,8 +354,8 @@ def _problems(error: ValidationError) -> list[str]:
 
 
 def _shown(name: str, value: object) -> object:
-    # A bad URL is echoed back to help, but never with its password.
-    return mask_url(value) if isinstance(value, str) and name.endswith("_URL") else value
+    # A bad value is echoed back to help, but never with a password or token in it.
+    return mask_url(value) if isinstance(value, str) else value
 
 
 def _field_name(field_or_alias: str) -> str:

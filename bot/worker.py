@@ -78,7 +78,9 @@ class JobWorker:
         self._priority = after_ack_priority(runtime.app)
         client = runtime.app.client
         job_runtime.install(
-            runtime.services, slack_notifier(runtime.services, client), SlackFiles(client)
+            runtime.services,
+            slack_notifier(runtime.services, client),
+            SlackFiles(client, runtime.services.file_hosts),
         )
 
     def run(self) -> None:

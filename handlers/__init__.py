@@ -13,6 +13,7 @@ from handlers import (
     mentions,
     menu,
     new_sip,
+    onboarding,
     status,
     watch,
 )
@@ -33,6 +34,7 @@ USE_CASES = (
     watch,
     digests,
     housekeeping,
+    onboarding,
     mentions,
 )
 

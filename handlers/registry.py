@@ -24,9 +24,13 @@ class Registry:
     events: set[str] = field(default_factory=set)
     actions: set[str] = field(default_factory=set)
     views: set[str] = field(default_factory=set)
+    options: set[str] = field(default_factory=set)  # external_select menus the app fills
     scopes: set[str] = field(default_factory=set)
 
     subcommands: dict[str, dict[str, Listener]] = field(default_factory=dict)
+    # What only staff may do ("/sip menu", action ids, view callback ids): the hostile suite
+    # (tests/security) expects the staff refusal from each.
+    staff_only: set[str] = field(default_factory=set)
     fallbacks: dict[str, Listener] = field(default_factory=dict)
     # Listeners that may recognise a mention's plain words ("change caller id of X to Y"):
     # each takes (text, channel_id) and answers a handler of the mention, or None.
@@ -117,6 +121,19 @@ class Registry:
         self.actions.add(action_id)
         self.scopes.update(scopes)
 
+    def options_for(
+        self,
+        action_id: str,
+        listener: Listener,
+        *,
+        scopes: tuple[str, ...] = (),
+        staff_only: bool = False,
+    ) -> None:
+        """The options of an `external_select` as a person types (Slack's `block_suggestion`)."""
+        self.app.options(action_id)(self._guarded(listener, staff_only, action_id))
+        self.options.add(action_id)
+        self.scopes.update(scopes)
+
     def view(
         self,
         callback_id: str,
@@ -134,15 +151,17 @@ class Registry:
             return listener
         if self.services is None:
             raise ValueError("a staff-only listener needs the registry's services")
+        self.staff_only.add(what)
         from handlers.staff_only import guard  # here: staff_only imports the registry's types
 
-        # Staff need to read the staff list: the group's members, or the staff channel's.
-        self.scopes.update(("usergroups:read", "channels:read", "groups:read"))
+        # Staff need to read the staff list: the group's members, or the staff channel's; and
+        # a user's own team when the payload does not say it (users.info).
+        self.scopes.update(("usergroups:read", "channels:read", "groups:read", "users:read"))
         return guard(listener, self.services, what, call_with)
 
     @property
     def interactive(self) -> bool:
-        return bool(self.actions or self.views)
+        return bool(self.actions or self.views or self.options)
 
 
 def call_with(listener: Listener, kwargs: dict[str, Any]) -> Any:

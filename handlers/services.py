@@ -24,6 +24,8 @@ class Services:
     # One-time links (bill uploads, new credentials) start with this URL and live this long.
     public_url: str = "http://127.0.0.1:3000"
     link_ttl: timedelta = timedelta(hours=24)
+    # Hosts besides Slack's own file hosts trusted with the bot token (the sandbox's, in tests).
+    file_hosts: tuple[str, ...] = ()
 
     @cached_property
     def staff(self) -> StaffDirectory:

@@ -20,6 +20,7 @@ from handlers.actor import Actor
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 60.0
+_MAX_TEAMS_CACHED = 10_000
 _MAX_PAGES = 50  # 10,000 members: far more than any support team
 
 
@@ -41,17 +42,43 @@ class StaffDirectory:
         self._members: frozenset[str] | None = None
         self._fetched_at = 0.0
         self._refreshing = False
+        self._teams: dict[str, tuple[str, float]] = {}
         self._lock = threading.Lock()
 
     def actor(
         self, client: WebClient, user_id: str, team_id: str | None, home_team: str | None
     ) -> Actor:
-        """`home_team` is the workspace the bot is installed in; anyone else is external."""
+        """`home_team` is the workspace the bot is installed in; anyone else is external.
+
+        `team_id` is the user's own team as Slack's payload gives it; without one (the Home tab's
+        event carries none) Slack is asked who the user is, and an unknown team is external."""
+        if team_id is None:
+            team_id = self.team_of(client, user_id)
         known_team = team_id is not None and home_team is not None
         external = known_team and team_id != home_team
         if not known_team or external:
             return Actor(user_id, team_id, is_staff=False, is_external=external)
         return Actor(user_id, team_id, is_staff=user_id in self.members(client), is_external=False)
+
+    def team_of(self, client: WebClient, user_id: str) -> str | None:
+        """The user's own team, from Slack (`users.info`); None when Slack cannot say."""
+        with self._lock:
+            known = self._teams.get(user_id)
+        if known is not None and self._clock() - known[1] < self._cache_seconds:
+            return known[0]
+        try:
+            answer: Any = client.users_info(user=user_id)
+        except Exception:
+            log.warning("cannot ask Slack which team a user is in; they count as external")
+            return None
+        team = (answer.get("user") or {}).get("team_id")
+        if not isinstance(team, str) or not team:
+            return None
+        with self._lock:
+            if len(self._teams) >= _MAX_TEAMS_CACHED:
+                self._teams.clear()
+            self._teams[user_id] = (team, self._clock())
+        return team
 
     def members(self, client: WebClient) -> frozenset[str]:
         """The staff's user ids; empty when unknown (Slack down, nothing configured)."""

@@ -24,16 +24,18 @@ Call = Callable[[Listener, dict[str, Any]], Any]
 
 
 def acting_user(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The user and team of the signed envelope (commands, clicks, submissions, events)."""
+    """The user of a signed request and their own team, as Slack filled it in.
+
+    Never the envelope's team: in a Slack Connect channel that is the workspace the app is
+    installed in, whoever wrote. A team not given is None, and the staff check asks Slack."""
     user = body.get("user")
-    if isinstance(user, dict):
-        team = user.get("team_id") or _team(body)
-        return _str(user.get("id")), team
-    if "user_id" in body:  # slash commands
+    if isinstance(user, dict):  # clicks and submissions
+        return _str(user.get("id")), _str(user.get("team_id"))
+    if "user_id" in body:  # slash commands: sent by the workspace of the person typing
         return _str(body.get("user_id")), _str(body.get("user_team_id")) or _team(body)
     event = body.get("event")
     if isinstance(event, dict):
-        return _str(event.get("user")), _str(event.get("user_team")) or _team(body)
+        return _str(event.get("user")), _str(event.get("user_team"))
     return None, None
 
 
@@ -44,8 +46,12 @@ def resolve_actor(
     user_id, team_id = acting_user(body)
     if user_id is None:
         return None
-    home_team = context.authorize_result.team_id if context.authorize_result else None
-    return services.staff.actor(client, user_id, team_id, home_team)
+    return services.staff.actor(client, user_id, team_id, home_team_of(context))
+
+
+def home_team_of(context: BoltContext) -> str | None:
+    """The workspace the app is installed in, as Slack's auth.test told Bolt."""
+    return context.authorize_result.team_id if context.authorize_result else None
 
 
 def guard(listener: Listener, services: Services, what: str, call: Call) -> Listener:
@@ -60,10 +66,15 @@ def guard(listener: Listener, services: Services, what: str, call: Call) -> List
         say: Any,
         logger: Any,
         payload: dict[str, Any],
+        command: dict[str, Any] | None = None,
     ) -> Any:
         actor = resolve_actor(services, client, context, body)
         if actor is None or not actor.is_staff:
-            ack()
+            if body.get("type") == "view_submission":
+                # A form has no response_url: the refusal replaces the form itself.
+                ack(response_action="update", view=_refusal_view())
+            else:
+                ack()
             _refuse(services, body, actor, what, respond)
             return None
         context["actor"] = actor
@@ -76,7 +87,9 @@ def guard(listener: Listener, services: Services, what: str, call: Call) -> List
             "say": say,
             "logger": logger,
             "payload": payload,
-            "command": body if "command" in body else None,
+            # What the router handed us: a slash command's payload, or a mention's as if typed
+            # (its body is the event, so the body cannot stand for the command).
+            "command": command,
             "action": _first_action(body),
             "view": body.get("view"),
             "actor": actor,
@@ -110,6 +123,17 @@ def _refuse(
             respond(text=f":no_entry: {REFUSAL}", response_type="ephemeral", replace_original=False)
         except Exception:
             log.warning("could not tell %s they were refused", user, exc_info=True)
+
+
+def _refusal_view() -> dict[str, Any]:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "sipdesk"},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": f":no_entry: {REFUSAL}"}}
+        ],
+    }
 
 
 def _request_id(body: dict[str, Any]) -> int | None:

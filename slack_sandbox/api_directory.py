@@ -100,6 +100,18 @@ def users_info(world: World, args: Args) -> dict[str, Any]:
     return {"user": user_json(world, find_user(world, args.text("user")))}
 
 
+def team_info(world: World, args: Args) -> dict[str, Any]:
+    """The bot's own workspace, or (with `team`) one it shares a channel with."""
+    wanted = args.optional_text("team") or world.home_team_id()
+    team = world.teams.get(wanted)
+    shares = wanted == world.home_team_id() or any(
+        wanted in channel.connected_team_ids for channel in world.channels.values()
+    )
+    if team is None or not shares:
+        raise ApiError("team_not_found")
+    return {"team": {"id": team.id, "name": team.name, "domain": team.domain}}
+
+
 def usergroup_members(world: World, args: Args) -> dict[str, Any]:
     group = world.usergroups.get(args.text("usergroup"))
     if group is None:
@@ -113,6 +125,7 @@ METHODS: dict[str, tuple[Method, str | None]] = {
     "conversations.info": (conversations_info, "channels:read"),
     "conversations.members": (conversations_members, "channels:read"),
     "conversations.open": (conversations_open, "im:write"),
+    "team.info": (team_info, "team:read"),
     "users.info": (users_info, "users:read"),
     "usergroups.users.list": (usergroup_members, "usergroups:read"),
 }

@@ -142,5 +142,24 @@ class Driver(ABC, Generic[R]):
         self.event(upload.file_shared_event)
         return upload
 
+    def options(
+        self, action_id: str, typed: str, *, user: str, channel: str, message_ts: str
+    ) -> list[dict[str, Any]]:
+        """A person types in a message's `external_select`: the options the app answers."""
+        payload = payloads.block_suggestion(
+            self.sandbox, action_id, typed, user=user, channel=channel, message_ts=message_ts
+        )
+        answer = self._acted_on(self._send_interaction(payload, accepts_response_payload=False))
+        options = (answer or {}).get("options")
+        return list(options) if isinstance(options, list) else []
+
+    def add_to_channel(self, channel: str, user: str, *, inviter: str | None = None) -> R:
+        """`user` (the bot, too) is added to `channel`, and Slack tells the app."""
+        with self.sandbox.world.lock:
+            members = self.sandbox.world.channels[channel].members
+            if user not in members:
+                members.append(user)
+        return self.event(payloads.member_joined_channel(self.sandbox, channel, user, inviter))
+
     def app_home_opened(self, user: str) -> R:
         return self.event(payloads.app_home_opened(self.sandbox, user))

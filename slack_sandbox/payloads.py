@@ -136,8 +136,60 @@ def block_actions(
     if container is not None:
         payload["container"] = container
     found_block = block_id or find_block_id(blocks, action_id) or "actions"
-    payload["state"] = {"values": {}}
-    payload["actions"] = [action(action_id, value, found_block, action_type)]
+    clicked = action(action_id, value, found_block, action_type)
+    payload["state"] = {"values": _remember_choice(sandbox, channel, message_ts, user, clicked)}
+    payload["actions"] = [clicked]
+    return payload
+
+
+def _remember_choice(
+    sandbox: SlackSide,
+    channel: str | None,
+    message_ts: str | None,
+    user: str,
+    clicked: dict[str, Any],
+) -> dict[str, dict[str, Any]]:
+    """A message's menus keep what the person picked (Slack's client does), and every click on
+    that message carries it in `state.values`."""
+    if channel is None or message_ts is None:
+        return {}
+    with sandbox.world.lock:
+        chosen = sandbox.world.selections.setdefault((channel, message_ts, user), {})
+        if "selected_option" in clicked:
+            option = {"type": clicked["type"], "selected_option": clicked["selected_option"]}
+            chosen.setdefault(clicked["block_id"], {})[clicked["action_id"]] = option
+        return {block: dict(elements) for block, elements in chosen.items()}
+
+
+def block_suggestion(
+    sandbox: SlackSide,
+    action_id: str,
+    typed: str,
+    *,
+    user: str,
+    channel: str,
+    message_ts: str,
+) -> dict[str, Any]:
+    """A person types in an `external_select`: Slack asks the app for the options to show."""
+    payload = interaction_base(sandbox, "block_suggestion", user)
+    payload.pop("trigger_id", None)
+    message = sandbox.message(channel, message_ts) or {}
+    known = sandbox.world.channels.get(channel)
+    payload.update(
+        {
+            "action_id": action_id,
+            "block_id": find_block_id(list(message.get("blocks", [])), action_id) or "actions",
+            "value": typed,
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": False,
+            },
+            "channel": {"id": channel, "name": known.name if known else channel},
+            "message": message,
+        }
+    )
     return payload
 
 
@@ -226,6 +278,24 @@ def event_envelope(
         "is_ext_shared_channel": bool(channel is not None and channel.is_ext_shared),
         "event_context": f"4-{secrets.token_hex(12)}",
     }
+
+
+def member_joined_channel(
+    sandbox: SlackSide, channel: str, user: str, inviter: str | None
+) -> dict[str, Any]:
+    """Someone (the bot itself, too) joined a channel the bot is in."""
+    known = sandbox.world.channels[channel]
+    event: dict[str, Any] = {
+        "type": "member_joined_channel",
+        "user": user,
+        "channel": channel,
+        "channel_type": "G" if known.is_private else "C",
+        "team": sandbox.user(user).team_id,
+        "event_ts": sandbox.world.new_ts(),
+    }
+    if inviter is not None:
+        event["inviter"] = inviter
+    return event
 
 
 def app_home_opened(sandbox: SlackSide, user: str) -> dict[str, Any]:

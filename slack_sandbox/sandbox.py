@@ -133,7 +133,12 @@ class SlackSandbox(BotActivity):
 
     def bot_env(self, *, socket_mode: bool = False) -> dict[str, str]:
         """The settings a bot needs to talk to this sandbox (HTTP mode, or Socket Mode)."""
-        env = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_API_URL": self.api_url}
+        env = {
+            "SLACK_BOT_TOKEN": self.bot_token,
+            "SLACK_API_URL": self.api_url,
+            # The sandbox serves url_private itself: the bot may send its token there.
+            "SIPDESK_SLACK_FILE_HOSTS": f"127.0.0.1:{self.port}",
+        }
         if socket_mode:
             env["SLACK_APP_TOKEN"] = self.app_token  # the link is authenticated: no signing
         else:

@@ -67,6 +67,8 @@ class StoredFile:
     # False while an external upload is announced but its bytes have not arrived yet
     uploaded: bool = True
     shared: bool = True
+    # A remote file (files.remote.add): Slack hands its url_private out as the app gave it.
+    remote_url: str | None = None
 
     @property
     def size(self) -> int:
@@ -130,6 +132,9 @@ class World:
         self.trigger_ttl = 30.0
         self.exchanged_triggers: set[str] = set()
         self.response_targets: dict[str, ResponseTarget] = {}
+        # What a person chose in a message's menus, sent back in the state of their next click
+        # on that message: (channel, message ts, user) -> block_id -> action_id -> the choice
+        self.selections: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
         self.scopes: set[str] = set()
         # Socket Mode: the app-level token, the WebSocket server's ws:// root, and the one-use
         # tickets apps.connections.open handed out (ticket -> monotonic time issued)

@@ -82,12 +82,14 @@ def dump(document: dict[str, Any]) -> str:
 
 
 def _customer(session: Session, platform: AccountsPlatform, customer: Customer) -> dict[str, Any]:
-    channels = session.scalars(
-        select(ChannelLink.channel_id)
+    links = session.execute(
+        select(ChannelLink.channel_id, ChannelLink.team_id)
         .where(ChannelLink.customer_id == customer.id, ChannelLink.role == ChannelRole.CUSTOMER)
         .order_by(ChannelLink.channel_id)
-    )
-    return {
+    ).all()
+    channels = [channel for channel, _ in links]
+    teams = sorted({team for _, team in links if team})
+    entry: dict[str, Any] = {
         "ref": customer.external_ref,
         "name": customer.name,
         "holder_name": customer.holder_name,
@@ -96,8 +98,11 @@ def _customer(session: Session, platform: AccountsPlatform, customer: Customer) 
         "timezone": customer.timezone,
         "numbers": list(platform.numbers(customer.external_ref)),
         "sip_accounts": [_sip_account(a) for a in platform.sip_accounts(customer.external_ref)],
-        "channels": list(channels),
+        "channels": channels,
     }
+    if teams:
+        entry["slack_team"] = teams[0]  # one customer, one Slack team
+    return entry
 
 
 def _sip_account(account: AccountView) -> dict[str, Any]:

@@ -19,8 +19,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.channels import link_customer_channel
 from store.errors import UserFacingError
-from store.models import ChannelLink, ChannelRole, Customer, PhoneNumber, Plan, SipAccount
+from store.models import ChannelLink, Customer, PhoneNumber, Plan, SipAccount
 
 
 class ImportProblem(UserFacingError):
@@ -40,6 +41,12 @@ def _e164(value: str) -> str:
 def _channel_id(value: str) -> str:
     if not value or value[0] not in "CG" or not value.isalnum() or not value.isupper():
         raise ValueError(f"{value!r} is not a Slack channel ID such as C0123ABCD")
+    return value
+
+
+def _team_id(value: str) -> str:
+    if not value or value[0] not in "TE" or not value.isalnum() or not value.isupper():
+        raise ValueError(f"{value!r} is not a Slack team ID such as T0123ABCD")
     return value
 
 
@@ -77,6 +84,9 @@ class CustomerEntry(BaseModel):
     numbers: list[Annotated[str, AfterValidator(_e164)]] = []
     sip_accounts: list[SipAccountEntry] = []
     channels: list[Annotated[str, AfterValidator(_channel_id)]] = []
+    # The Slack team the customer's people come from: requests in their channels are taken
+    # from it (and from the provider's own workspace) only.
+    slack_team: Annotated[str, AfterValidator(_team_id)] | None = None
 
     @field_validator("country")
     @classmethod
@@ -225,21 +235,17 @@ def _sync_channels(session: Session, customer: Customer, entry: CustomerEntry) -
     changed = False
     for channel_id in entry.channels:
         link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == channel_id))
-        if link is None:
-            session.add(
-                ChannelLink(
-                    channel_id=channel_id,
-                    role=ChannelRole.CUSTOMER,
-                    customer_id=customer.id,
-                    linked_by="import",
-                )
+        before = (link.customer_id, link.team_id) if link is not None else None
+        try:
+            link = link_customer_channel(
+                session, channel_id, customer.id, entry.slack_team, "import"
             )
-            changed = True
-        elif link.customer_id != customer.id:
+        except UserFacingError:
             raise ImportProblem(
                 f"{entry.ref}: channel {channel_id} is already linked to another customer "
                 "or is the staff channel."
-            )
+            ) from None
+        changed |= before != (link.customer_id, link.team_id)
     return changed
 
 

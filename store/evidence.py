@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.models import Customer, Evidence, Request
+from store.names import plain_file_name
 
 
 def add_bill(
@@ -29,7 +30,7 @@ def add_bill(
     evidence = Evidence(
         request_id=request_id,
         slack_file_id=source[:32],
-        filename=filename[:255],
+        filename=plain_file_name(filename)[:255],
         mimetype=mimetype,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
@@ -64,7 +65,7 @@ def add_pending_file(session: Session, request_id: int, *, source: str) -> tuple
 
 
 def fill_bill(evidence: Evidence, *, filename: str, mimetype: str | None, content: bytes) -> None:
-    evidence.filename = filename[:255]
+    evidence.filename = plain_file_name(filename)[:255]
     evidence.mimetype = mimetype
     evidence.size = len(content)
     evidence.sha256 = hashlib.sha256(content).hexdigest()

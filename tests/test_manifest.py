@@ -57,6 +57,11 @@ def test_the_bot_asks_for_exactly_the_scopes_its_use_cases_need(manifest, regist
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == registry.scopes
 
 
+def test_menus_filled_by_the_app_have_an_options_url_and_only_then(manifest, registry):
+    options_url = manifest["settings"]["interactivity"].get("message_menu_options_url")
+    assert bool(options_url) == bool(registry.options)
+
+
 def test_the_home_tab_is_enabled_because_a_listener_publishes_it(manifest, registry):
     assert manifest["features"]["app_home"]["home_tab_enabled"] == (
         "app_home_opened" in registry.events
@@ -67,6 +72,8 @@ def test_every_request_url_points_at_the_one_events_endpoint(manifest):
     urls = {c["url"] for c in manifest["features"]["slash_commands"]}
     urls.add(manifest["settings"]["event_subscriptions"]["request_url"])
     urls.add(manifest["settings"]["interactivity"]["request_url"])
+    urls.add(manifest["settings"]["interactivity"].get("message_menu_options_url"))
+    urls.discard(None)
     assert len(urls) == 1 and urls.pop().endswith("/slack/events")
     assert manifest["features"]["bot_user"]["display_name"]
     assert "socket_mode_enabled" in manifest["settings"]

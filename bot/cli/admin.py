@@ -68,8 +68,17 @@ def import_accounts(file: Path) -> None:
 @click.command("link-channel")
 @click.argument("channel_id")
 @click.argument("customer_ref", required=False)
+@click.option(
+    "--team",
+    "team_id",
+    metavar="TEAM_ID",
+    help="The Slack team (T…) the customer's people come from; requests in the channel are "
+    "taken from it and from your own workspace only.",
+)
 @click.option("--staff", is_flag=True, hidden=True)  # refused with a pointer to the setting
-def link_channel(channel_id: str, customer_ref: str | None, staff: bool) -> None:
+def link_channel(
+    channel_id: str, customer_ref: str | None, team_id: str | None, staff: bool
+) -> None:
     """Link Slack channel CHANNEL_ID to the customer CUSTOMER_REF.
 
     Requests and alerts in that channel then concern that customer only. The staff channel is
@@ -78,13 +87,16 @@ def link_channel(channel_id: str, customer_ref: str | None, staff: bool) -> None
     from sqlalchemy import select
 
     from bot.runtime import open_database
+    from store.channels import link_customer_channel
     from store.errors import UserFacingError
-    from store.models import ChannelLink, ChannelRole, Customer
+    from store.models import Customer
 
     if staff:
         raise click.UsageError(STAFF_CHANNEL_IS_A_SETTING)
     if customer_ref is None:
         raise click.UsageError("Give the CUSTOMER_REF the channel belongs to.")
+    if team_id is not None and not (team_id[:1] in ("T", "E") and team_id.isalnum()):
+        raise click.UsageError(f"--team {team_id!r} is not a Slack team ID such as T0123ABCD.")
     settings = settings_or_exit()
     if channel_id == settings.staff_channel:
         raise click.UsageError(f"{channel_id} is the staff channel (SIPDESK_STAFF_CHANNEL).")
@@ -97,13 +109,15 @@ def link_channel(channel_id: str, customer_ref: str | None, staff: bool) -> None
                 )
                 if customer is None:
                     raise UserFacingError(f"No customer {customer_ref!r}; import accounts first.")
-                link = session.scalar(
-                    select(ChannelLink).where(ChannelLink.channel_id == channel_id)
+                link = link_customer_channel(
+                    session, channel_id, customer.id, team_id, "cli", move=True
                 )
-                if link is None:
-                    link = ChannelLink(channel_id=channel_id, linked_by="cli")
-                    session.add(link)
-                link.role, link.customer_id = ChannelRole.CUSTOMER, customer.id
+                team = link.team_id
         finally:
             db.dispose()
-    click.echo(f"{channel_id} linked to {customer_ref}")
+    click.echo(f"{channel_id} linked to {customer_ref}" + (f" (team {team})" if team else ""))
+    if team is None:
+        click.echo(
+            "No --team given: only people of your own workspace can ask in that channel until "
+            "it is linked with the customer's Slack team."
+        )

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from store.errors import UserFacingError
+from store.names import plain_file_name
 
 MAX_BILL_BYTES = 10 * 1024 * 1024
 MAX_NAME_CHARS = 120
@@ -39,7 +40,7 @@ class AcceptedBill:
 
 def accept_bill(filename: str, content: bytes) -> AcceptedBill:
     """The upload as a bill to store, or `BillRefused` saying why not."""
-    name = filename.strip()
+    name = plain_file_name(filename).strip()
     if not name:
         raise BillRefused("Choose a file first: a PDF, JPEG or PNG of your phone bill.")
     if _HOSTILE_NAME.search(name) or name.startswith(".") or len(name) > MAX_NAME_CHARS:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.approvals.flow import send_to_staff
-from handlers.asker import Asker, customer_here
+from handlers.asker import Asker, ChannelNotLinked, customer_here
 from handlers.caller_id.grammar import Ask, PstnAsk, VoipAsk, parse_callerid, parse_plain
 from handlers.caller_id.numbers import canonical, country_of, is_anonymous
 from handlers.customer_thread import start_thread
@@ -25,6 +25,7 @@ from handlers.request_facts import load_facts, pstn_value, voip_value
 from handlers.services import Services
 from handlers.sweeper import APPLY_JOB
 from store import requests
+from store.channels import customer_for_channel
 from store.customers import sip_account_named
 from store.errors import UserFacingError
 from store.models import Customer, PhoneNumber, RequestKind, RequestState, SipAccount
@@ -46,7 +47,10 @@ def understand(
 ) -> Ask | None:
     """The ask in `text`, read against the SIP accounts of the channel's customer."""
     with services.db.session() as session:
-        customer = customer_here(session, channel_id)
+        # Only to read the words: the ask itself passes customer_here with its asker.
+        customer = customer_for_channel(session, channel_id)
+        if customer is None:
+            raise ChannelNotLinked()
         names = {a.username for a in customer.sip_accounts}
         names |= {" ".join(a.label.lower().split()) for a in customer.sip_accounts if a.label}
 
@@ -58,7 +62,7 @@ def understand(
 
 def ask_pstn(services: Services, notifier: Notifier, asker: Asker, ask: PstnAsk) -> int:
     with services.db.session() as session:
-        customer = customer_here(session, asker.channel_id)
+        customer = customer_here(session, asker)
         account = _account(session, customer, ask.account)
         number = None if is_anonymous(ask.value) else canonical(ask.value, customer.country)
         if number == account.pstn_caller_id and (number is not None or account.pstn_anonymous):
@@ -109,7 +113,7 @@ def ask_voip(services: Services, notifier: Notifier, asker: Asker, ask: VoipAsk)
     except InvalidValue as bad:
         raise UserFacingError(bad.sentence) from None
     with services.db.session() as session:
-        customer = customer_here(session, asker.channel_id)
+        customer = customer_here(session, asker)
         account = _account(session, customer, ask.account)
         if (name, number) == (account.voip_caller_id_name, account.voip_caller_id_number):
             raise UserFacingError(

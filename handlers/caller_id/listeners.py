@@ -10,7 +10,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
 from handlers.ask_menu import CHANGE_CALLER_ID
-from handlers.asker import Asker, customer_here
+from handlers.asker import Asker, asker_for, customer_here, modal_asker
 from handlers.caller_id import blocks
 from handlers.caller_id.evidence import receive_shared_file
 from handlers.caller_id.flow import ask_pstn, ask_voip, understand
@@ -20,6 +20,7 @@ from handlers.help.blocks import help_blocks
 from handlers.mrkdwn import quote
 from handlers.notifiers import slack_notifier
 from handlers.notify import Notifier
+from handlers.refs import ChannelRef
 from handlers.registry import Registry, call_with
 from handlers.services import Services
 from store.dedupe import EventDeduplicator
@@ -58,7 +59,7 @@ def register(registry: Registry, services: Services) -> None:
             call_with(help_answer, {**given, "client": client, "context": context, "say": say})
             return
         ack()
-        asker = _asker(command)
+        asker = _asker(services, client, context, command)
         ask = understand(services, asker.channel_id, text)
         if ask is None:
             respond(
@@ -70,24 +71,37 @@ def register(registry: Registry, services: Services) -> None:
             if not command.get("trigger_id"):
                 respond(text=f"Tell me what to change: {USAGE}")
                 return
-            open_modal(client, str(command["trigger_id"]), asker.channel_id)
+            open_modal(client, str(command["trigger_id"]), asker)
             return
         _ask(services, slack_notifier(services, client), asker, ask)
 
-    def open_modal(client: WebClient, trigger_id: str, channel_id: str) -> None:
+    def open_modal(client: WebClient, trigger_id: str, asker: Asker) -> None:
         with services.db.session() as session:
-            customer = customer_here(session, channel_id)
+            customer = customer_here(session, asker)
             choices = [blocks.AccountChoice(a.username, a.label) for a in customer.sip_accounts]
-        client.views_open(trigger_id=trigger_id, view=blocks.callerid_modal(channel_id, choices))
+        view = blocks.callerid_modal(ChannelRef(asker.channel_id).encode(), choices)
+        client.views_open(trigger_id=trigger_id, view=view)
 
-    def submitted(ack: Ack, view: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def submitted(
+        ack: Ack,
+        view: dict[str, Any],
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
+        user = body["user"]
+        try:
+            asker = modal_asker(services, client, context, view, user)
+        except UserFacingError as refused:  # said in the form: a submission has nowhere else
+            ack(response_action="errors", errors={blocks.VALUE: refused.message})
+            return
         ack()
         values = view["state"]["values"]
         account = _choice(values, blocks.ACCOUNT)
-        value = " ".join(str(values[blocks.VALUE][blocks.INPUT].get("value") or "").split())
+        value = " ".join(
+            str(values.get(blocks.VALUE, {}).get(blocks.INPUT, {}).get("value") or "").split()
+        )
         number = values.get(blocks.VOIP_NUMBER, {}).get(blocks.INPUT, {}).get("value")
-        user = body["user"]
-        asker = Asker(user["id"], user.get("team_id"), str(view["private_metadata"]))
         notifier = slack_notifier(services, client)
         ask: Ask = (
             VoipAsk(account, value, number or None)
@@ -108,7 +122,9 @@ def register(registry: Registry, services: Services) -> None:
             return None
         return lambda asker, notifier: _ask(services, notifier, asker, ask)
 
-    def file_shared_in_thread(event: dict[str, Any], client: WebClient) -> None:
+    def file_shared_in_thread(
+        event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         channel, thread_ts = event.get("channel"), event.get("thread_ts")
         if not event.get("files") or not thread_ts or event.get("bot_id") or not channel:
             return
@@ -121,16 +137,31 @@ def register(registry: Registry, services: Services) -> None:
         if request_id is None:
             return
         notifier = slack_notifier(services, client)
+        # A bill counts from the customer's own people (or staff) only, as any request does.
+        sharer = asker_for(
+            services, client, context, str(event.get("user") or ""), event.get("user_team"),
+            str(channel),
+        )  # fmt: skip
+        try:
+            with services.db.session() as session:
+                customer_here(session, sharer)
+        except UserFacingError as refused:
+            tell_customer(services, notifier, request_id, f":warning: {refused.message}")
+            return
         for shown in event["files"]:
             try:
                 receive_shared_file(services, notifier, request_id, file_id=str(shown["id"]))
             except UserFacingError as refused:
                 tell_customer(services, notifier, request_id, f":warning: {refused.message}")
 
-    def menu_button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def menu_button(
+        ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
         ack()
         channel = str((body.get("channel") or {}).get("id") or "")
-        open_modal(client, str(body["trigger_id"]), channel)
+        user = body["user"]
+        asker = asker_for(services, client, context, user["id"], user.get("team_id"), channel)
+        open_modal(client, str(body["trigger_id"]), asker)
 
     registry.fallback("/callerid", callerid)
     registry.action(CHANGE_CALLER_ID, menu_button)
@@ -151,8 +182,13 @@ def _ask(services: Services, notifier: Notifier, asker: Asker, ask: Ask) -> None
         ask_voip(services, notifier, asker, ask)
 
 
-def _asker(command: dict[str, Any]) -> Asker:
-    return Asker(
+def _asker(
+    services: Services, client: WebClient, context: BoltContext, command: dict[str, Any]
+) -> Asker:
+    return asker_for(
+        services,
+        client,
+        context,
         str(command["user_id"]),
         command.get("user_team_id") or command.get("team_id"),
         str(command["channel_id"]),

@@ -7,7 +7,9 @@ always looked up; its type and size are checked before a byte is fetched, with t
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from slack_sdk import WebClient
@@ -15,23 +17,47 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.files import SharedFile
 from store.errors import UserFacingError
+from store.names import plain_file_name
 
 BILL_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 MAX_BYTES = 20 * 1024 * 1024
 DOWNLOAD_SECONDS = 20.0
+# Slack's own file hosts: files.slack.com, its edge and origin forms, an Enterprise Grid org's
+# files.<org>.enterprise.slack.com, and GovSlack's. Nothing else ever sees the bot token: a
+# remote file's url_private may name any host (Slack documents it).
+_SLACK_FILE_HOST = re.compile(
+    r"files(-[a-z0-9]+)?\.slack\.com|files\.[a-z0-9-]+\.enterprise\.slack\.com|files\.slack-gov\.com"
+)
 
 
 class SlackFiles:
     """A FileSource over Slack's Web API, for the bill check job."""
 
-    def __init__(self, client: WebClient) -> None:
+    def __init__(self, client: WebClient, extra_hosts: tuple[str, ...] = ()) -> None:
         self._client = client
+        self._extra_hosts = extra_hosts
 
     def fetch(self, file_id: str) -> SharedFile:
-        return fetch_bill(self._client, file_id)
+        return fetch_bill(self._client, file_id, self._extra_hosts)
 
 
-def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
+def is_slack_file_host(url: str, extra_hosts: tuple[str, ...] = ()) -> bool:
+    """Whether `url` is on Slack's own file hosts (https), or one of `extra_hosts` (host[:port],
+    the SIPDESK_SLACK_FILE_HOSTS setting: the local sandbox's address in tests)."""
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return False
+    if parts.username is not None or parts.password is not None:
+        return False
+    if parts.scheme == "https" and port in (None, 443) and _SLACK_FILE_HOST.fullmatch(host):
+        return True
+    given = f"{host}:{port}" if port is not None else host
+    return parts.scheme in ("http", "https") and given in extra_hosts
+
+
+def fetch_bill(client: WebClient, file_id: str, extra_hosts: tuple[str, ...] = ()) -> SharedFile:
     try:
         info: Any = client.files_info(file=file_id)
     except SlackApiError:
@@ -39,7 +65,7 @@ def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
             "I cannot see that file; please share the bill again in this thread."
         ) from None
     shown = info["file"]
-    name = str(shown.get("name") or file_id)
+    name = plain_file_name(str(shown.get("name") or file_id))
     mimetype = str(shown.get("mimetype") or "")
     if mimetype not in BILL_TYPES:
         raise UserFacingError(
@@ -55,6 +81,11 @@ def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
     url = shown.get("url_private") or shown.get("url_private_download")
     if not url or client.token is None:
         raise UserFacingError(f"I could not download *{name}*; please share it again.")
+    if not is_slack_file_host(str(url), extra_hosts):
+        raise UserFacingError(
+            f"*{name}* is not stored in Slack (it links elsewhere), so I cannot read it. Please "
+            "upload the bill itself in this thread."
+        )
     content = _download(str(url), client.token, name)
     return SharedFile(file_id, name, mimetype, content)
 

@@ -37,6 +37,7 @@ def register(registry: Registry, services: Services) -> None:
                 who = asker(
                     session, actor.user_id, actor.is_staff, command["channel_id"], "UTC",
                     services.staff_channel,
+                    user_team=actor.team_id,
                 )  # fmt: skip
                 text = set_digest(channel_link(session, who), " ".join(words), who.zone)
         except UserFacingError as error:

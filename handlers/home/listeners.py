@@ -17,14 +17,13 @@ from handlers.home.blocks import (
 from handlers.home.flow import desk, own_requests
 from handlers.registry import Registry
 from handlers.services import Services
-from handlers.staff_only import acting_user
+from handlers.staff_only import acting_user, home_team_of
 from store.db import DatabaseUnavailable
 
 
 def register(registry: Registry, services: Services) -> None:
     def publish(client: WebClient, context: BoltContext, user_id: str, team_id: str | None) -> None:
-        home_team = context.authorize_result.team_id if context.authorize_result else None
-        actor = services.staff.actor(client, user_id, team_id, home_team)
+        actor = services.staff.actor(client, user_id, team_id, home_team_of(context))
         try:
             view = _home(services, user_id, actor.is_staff)
         except DatabaseUnavailable as error:
@@ -33,7 +32,9 @@ def register(registry: Registry, services: Services) -> None:
 
     def home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         if event.get("tab") == "home":
-            publish(client, context, event["user"], context.team_id)
+            # The event names no team of the user's (context.team_id is the app's workspace,
+            # whoever opened the tab): the staff directory asks Slack.
+            publish(client, context, event["user"], None)
 
     def refresh(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
@@ -43,7 +44,7 @@ def register(registry: Registry, services: Services) -> None:
             publish(client, context, user_id, team_id)
 
     # Telling staff from visitors reads the staff group's or the staff channel's members.
-    reads_staff = ("usergroups:read", "channels:read", "groups:read")
+    reads_staff = ("usergroups:read", "channels:read", "groups:read", "users:read")
     registry.event("app_home_opened", home_opened, scopes=reads_staff)
     registry.action(REFRESH_ACTION, refresh, scopes=reads_staff)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import BoltContext
@@ -15,6 +16,7 @@ from handlers.mentions.router import ThreadReplies, as_command, read_mention, sp
 from handlers.notifiers import slack_notifier
 from handlers.registry import Registry, call_with
 from handlers.services import Services
+from handlers.staff_only import home_team_of
 from store.dedupe import EventDeduplicator
 from store.errors import UserFacingError
 
@@ -27,9 +29,11 @@ def register(registry: Registry, services: Services) -> None:
     def mentioned(
         event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
-        mention = read_mention(event, body.get("team_id"))
+        mention = read_mention(event)
         if mention is None or (not mention.text and event.get("files")):
             return  # a bill shared with a mention is the thread's business, not a command
+        if mention.team_id is None:
+            mention = replace(mention, team_id=services.staff.team_of(client, mention.user_id))
         # Slack may re-send one message under a new event_id: the message itself is the key.
         if not dedupe.first_seen(f"message:{mention.channel_id}:{mention.ts}"):
             return
@@ -63,8 +67,15 @@ def register(registry: Registry, services: Services) -> None:
             for recognise in registry.phrasings:
                 handle = recognise(mention.text, mention.channel_id)
                 if handle is not None:
+                    actor = services.staff.actor(
+                        client, mention.user_id, mention.team_id, home_team_of(context)
+                    )
                     asker = Asker(
-                        mention.user_id, mention.team_id, mention.channel_id, mention.thread_ts
+                        mention.user_id,
+                        actor.team_id,
+                        mention.channel_id,
+                        mention.thread_ts,
+                        actor.is_staff,
                     )
                     handle(asker, notifier)
                     return

@@ -27,14 +27,16 @@ class Mention:
     text: str  # without the mentions of the bot
 
 
-def read_mention(event: dict[str, Any], envelope_team: str | None) -> Mention | None:
+def read_mention(event: dict[str, Any]) -> Mention | None:
+    """The mention, its user's team as Slack's `user_team` says (None when it does not: never
+    the envelope's team, which is the app's workspace whoever wrote)."""
     user, channel, ts = event.get("user"), event.get("channel"), event.get("ts")
     if not user or not channel or not ts or event.get("bot_id"):
         return None
     text = " ".join(_MENTION.sub(" ", str(event.get("text") or "")).split())
     return Mention(
         user_id=str(user),
-        team_id=event.get("user_team") or event.get("team") or envelope_team,
+        team_id=str(event["user_team"]) if event.get("user_team") else None,
         channel_id=str(channel),
         ts=str(ts),
         thread_ts=str(event.get("thread_ts") or ts),

@@ -33,7 +33,7 @@ def ask_new_sip(
     if not clean:
         raise UserFacingError("Give the new SIP account a label, e.g. `/sip new Front desk`.")
     with services.db.session() as session:
-        customer = customer_here(session, asker.channel_id)
+        customer = customer_here(session, asker)
         if sip_account_named(session, customer.id, clean) is not None:
             raise UserFacingError(
                 f"{escape(customer.name)} already has a SIP account “{escape(clean)}”."

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from handlers.mrkdwn import quote
+from store import channels
 from store.account_status import AccountStatusLine, account_statuses
-from store.channels import customer_for_channel
 from store.errors import UserFacingError
 
 NAME_LIMIT = 64  # a SIP account name a person types: a username or a label
@@ -39,13 +39,23 @@ class CustomerStatus:
     asked_for: str | None = None  # the one account asked about, as typed
 
 
-def status_of_channel(session: Session, channel_id: str, name: str = "") -> CustomerStatus:
-    """The status of every SIP account of the channel's customer, or of the one named `name`."""
+def status_of_channel(
+    session: Session,
+    channel_id: str,
+    name: str = "",
+    *,
+    user_team: str | None,
+    is_staff: bool,
+) -> CustomerStatus:
+    """The status of every SIP account of the channel's customer, or of the one named `name`,
+    for a person of `user_team` (store.channels.customer_for_member decides)."""
     # A bent payload's channel (a NUL byte, 5,000 characters) is linked to no one: not even asked.
-    known = SLACK_CHANNEL_ID.fullmatch(channel_id)
-    customer = customer_for_channel(session, channel_id) if known else None
-    if customer is None:
+    if not SLACK_CHANNEL_ID.fullmatch(channel_id):
         raise ChannelNotLinked()
+    try:
+        customer = channels.customer_for_member(session, channel_id, user_team, is_staff=is_staff)
+    except channels.ChannelNotLinked:
+        raise ChannelNotLinked() from None
     lines = account_statuses(session, customer)
     wanted = plain(name)
     if wanted:

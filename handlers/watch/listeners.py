@@ -18,7 +18,7 @@ from store.errors import UserFacingError
 from store.types import utcnow
 
 # Reading the staff group or channel tells staff (any account) from customers (their own).
-READS_STAFF = ("usergroups:read", "channels:read", "groups:read")
+READS_STAFF = ("usergroups:read", "channels:read", "groups:read", "users:read")
 Answer = Callable[[Session, silencing.Asker, list[str]], str]
 
 
@@ -40,6 +40,7 @@ def register(registry: Registry, services: Services, *, staff_zone: str = "UTC")
                     who = silencing.asker(
                         session, actor.user_id, actor.is_staff, command["channel_id"],
                         staff_zone, services.staff_channel,
+                        user_team=actor.team_id,
                     )  # fmt: skip
                     text = answer(session, who, words)
             except UserFacingError as error:

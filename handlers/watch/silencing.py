@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from handlers.mrkdwn import quote
 from handlers.watch.blocks import clock
 from handlers.watch.mutes import parse_duration, parse_quiet_hours
+from store.channels import NotThisChannelsTeam, is_member
 from store.errors import UserFacingError
 from store.models import ChannelLink, ChannelRole, Customer, Silence, SipAccount
 
@@ -37,7 +38,10 @@ def asker(
     channel_id: str,
     staff_zone: str,
     staff_channel: str | None = None,
+    *,
+    user_team: str | None = None,
 ) -> Asker:
+    """A customer acts in their own channel, and must belong to its team (or the provider's)."""
     link = session.scalar(select(ChannelLink).where(ChannelLink.channel_id == channel_id))
     customer = session.get(Customer, link.customer_id) if link and link.customer_id else None
     if customer is None and not is_staff:
@@ -45,6 +49,8 @@ def asker(
             "This channel is not linked to a customer, so I cannot tell whose SIP accounts "
             "you mean. Ask in your company's support channel."
         )
+    if not is_staff and link is not None and not is_member(link, user_team):
+        raise NotThisChannelsTeam()
     zone = customer.timezone if customer else staff_zone
     customer_id = customer.id if customer else None
     return Asker(user_id, is_staff, channel_id, customer_id, zone, channel_id == staff_channel)

@@ -19,8 +19,10 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "accounts.yml"
 def example_accounts(world: DemoWorld) -> dict[str, Any]:
     data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    teams = {"GLOBEX-001": world.globex_team, "INITECH-042": world.initech_team}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
+        customer["slack_team"] = teams[customer["ref"]]
     return data
 
 

@@ -25,6 +25,10 @@ def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
     assert "I don't know `/callerid please`" in out
     assert "Open requests: 0" in out and "2 customers · 2 linked channels" in out
     assert "HTTP 401: refused" in out
+    # a new shared channel onboarded from the staff card
+    assert "#umbrella-voip is shared with *Umbrella Clinics*" in out
+    assert "#umbrella-voip is now linked to *Umbrella Clinics* (UMBRELLA-310)" in out
+    assert "*sipdesk is set up here for Umbrella Clinics.*" in out
     assert "Invalid request signature" not in result.stderr  # a forged body is never logged
     assert "body:" not in result.stderr and "token=" not in result.stderr
     # the one-time pages: a bill through the upload page, credentials shown once

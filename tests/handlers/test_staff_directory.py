@@ -50,9 +50,17 @@ def test_external_users_and_unknown_teams_are_never_staff(slack):
     home = sandbox.team_id
     carol = directory.actor(client, w.carol, w.globex_team, home)
     assert (carol.is_staff, carol.is_external) == (False, True)
-    # Even a staff member's id, when the request does not say which team it comes from.
-    assert not directory.actor(client, w.alice, None, home).is_staff
+    # A request that does not say which team it comes from: Slack is asked (users.info).
+    assert not directory.actor(client, w.carol, None, home).is_staff
+    assert directory.actor(client, w.alice, None, home).is_staff
     assert not directory.actor(client, w.alice, home, None).is_staff
+
+
+def test_when_slack_cannot_say_which_team_a_user_is_in_they_are_not_staff(slack):
+    sandbox, w, client = slack
+    directory = StaffDirectory(w.staff_group, w.staff_channel)
+    sandbox.fail_next("users.info", error="internal_error", times=5)
+    assert not directory.actor(client, w.alice, None, sandbox.team_id).is_staff
 
 
 def test_with_nothing_configured_nobody_is_staff(slack):

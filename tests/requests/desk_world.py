@@ -33,8 +33,10 @@ EXAMPLE_ACCOUNTS = REPO / "examples" / "accounts.yml"
 def load_customers(runtime: Runtime, world: DemoWorld) -> None:
     data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text(encoding="utf-8"))
     channels = {"GLOBEX-001": world.globex_channel, "INITECH-042": world.initech_channel}
+    teams = {"GLOBEX-001": world.globex_team, "INITECH-042": world.initech_team}
     for customer in data["customers"]:
         customer["channels"] = [channels[customer["ref"]]]
+        customer["slack_team"] = teams[customer["ref"]]
     document = account_import.parse(data)
     import_accounts(runtime.db, runtime.services.telephony, document)
     with runtime.db.session() as session:
@@ -55,18 +57,22 @@ def open_desk(
     sandbox = SlackSandbox().start()
     world = sandbox.seed_demo_world()
     port = _free_port()  # known before start-up: the one-time links start with this address
+    given: dict[str, object] = {
+        "HOST": "127.0.0.1",
+        "PORT": port,
+        "SIPDESK_HOME": home,
+        "DATABASE_URL": database.url,
+        "REDIS_URL": redis_url,
+        "SIPDESK_REDIS_PREFIX": redis_prefix,
+        "SIPDESK_START_REDIS": False,
+        "SIPDESK_STAFF_CHANNEL": world.staff_channel,
+        "SIPDESK_STAFF_USERGROUP": world.staff_group,
+        **sandbox.bot_env(),
+    }
+    # A setting given as None is left out: the desk runs without it.
+    given.update(env)
     settings = load_settings(
-        _env_file=None,
-        HOST="127.0.0.1",
-        PORT=port,
-        SIPDESK_HOME=home,
-        DATABASE_URL=database.url,
-        REDIS_URL=redis_url,
-        SIPDESK_REDIS_PREFIX=redis_prefix,
-        SIPDESK_START_REDIS=False,
-        SIPDESK_STAFF_CHANNEL=world.staff_channel,
-        SIPDESK_STAFF_USERGROUP=world.staff_group,
-        **{**sandbox.bot_env(), **env},
+        _env_file=None, **{name: value for name, value in given.items() if value is not None}
     )
     runtime = start_runtime(settings)
     load_customers(runtime, world)

@@ -34,6 +34,8 @@ def test_sipdesk_run_on_the_embedded_defaults_applies_a_request_by_itself(
         data = yaml.safe_load(EXAMPLE_ACCOUNTS.read_text())
         data["customers"][0]["channels"] = [world.globex_channel]
         data["customers"][1]["channels"] = [world.initech_channel]
+        data["customers"][0]["slack_team"] = world.globex_team
+        data["customers"][1]["slack_team"] = world.initech_team
         accounts = tmp_path / "accounts.yml"
         accounts.write_text(yaml.safe_dump(data))
         port = _free_port()

@@ -35,7 +35,7 @@ from telephony.types import NewSipAccount
 pytestmark = [pytest.mark.kamailio, pytest.mark.postgres, pytest.mark.slow]
 
 DOWN_AFTER = 3
-TOKEN = "push-secret-for-tests"
+TOKEN = "push-secret-for-tests-32-characters-long"
 
 
 @dataclass(frozen=True)
