@@ -11,12 +11,14 @@ desk is one for the module (building one takes seconds); each attack compares be
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 import redis
 from desk import Desk, button_value
@@ -25,6 +27,7 @@ from sqlalchemy import select, text
 
 from bot.slack_app import build_app
 from handlers.approvals.blocks import APPROVE
+from handlers.links import issue_credentials_link
 from handlers.links.blocks import OPEN_CREDENTIALS_PAGE, OPEN_UPLOAD_PAGE
 from handlers.new_sip.blocks import ACCEPT
 from handlers.refs import ChannelRef, RequestRef
@@ -33,6 +36,7 @@ from handlers.services import Services
 from handlers.staff_only import REFUSAL
 from slack_sandbox import Signature, payloads
 from store.db import Database
+from store.links import Credentials
 from store.models import AuditEvent, Base
 from telephony import build_platform
 
@@ -425,6 +429,49 @@ def test_a_customer_replaying_an_old_accept_or_another_kind_of_seal_decides_noth
             )
 
         _attack(arena, send)
+
+
+def _page_said(reply: Any) -> list[str]:
+    assert reply.status_code in (400, 403, 404, 405, 410), reply.status_code
+    assert "<h1>" in reply.text or "<title>" in reply.text  # a page that says why, not a blank
+    return [reply.text]
+
+
+def test_the_one_time_pages_refuse_forged_misused_and_replayed_tokens(arena: Arena):
+    services = arena.desk.runtime.services
+    url = issue_credentials_link(
+        services, arena.awaiting, Credentials("sip.example.net", "n8w2k5q7zd", "Qw3rtyUiop4sdfG")
+    )
+    token = url.rsplit("/", 1)[1]
+    base = url.split("/links/", 1)[0]
+    with httpx.Client() as client:
+        intro = client.get(url)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', intro.text)
+        assert intro.status_code == 200 and csrf
+        client.post(url, data={"csrf": csrf[1]})  # viewed once, as meant
+        for attempt in (
+            lambda: client.get(f"{base}/links/credentials/{'A' * len(token)}"),  # forged
+            lambda: client.get(f"{base}/links/upload/{token}"),  # the right token, wrong page
+            lambda: client.get(url),  # replayed
+            lambda: client.post(url, data={"csrf": csrf[1]}),  # replayed, with its form
+            lambda: httpx.post(url, data={"csrf": "forged"}),  # no cookie, a forged form
+        ):
+            mark = _mark(arena)
+            said = _page_said(attempt())
+            assert "Qw3rtyUiop4sdfG" not in said[0]
+            assert _tables(arena.desk) == mark.tables
+            assert _changes_since(arena, mark, lambda call: False) == []
+
+
+def test_the_push_endpoint_refuses_forgeries_and_is_off_without_a_token(arena: Arena):
+    # The desk runs without SIPDESK_PUSH_TOKEN: the endpoint is not there at all.
+    url = arena.desk.server.url + "/watch/registrar-events"
+    body = {"event": "expired", "username": "k3x9q2m7ab"}
+    for headers in ({}, {"Authorization": "Bearer"}, {"Authorization": "Bearer " + "x" * 40}):
+        mark = _mark(arena)
+        answer = httpx.post(url, json=body, headers=headers)
+        assert answer.status_code in (401, 404), answer.status_code
+        assert _tables(arena.desk) == mark.tables
 
 
 def test_the_same_attacks_leave_a_real_agent_able_to_decide(arena: Arena):
