@@ -31,8 +31,8 @@ def acting_user(body: dict[str, Any]) -> tuple[str | None, str | None]:
     user = body.get("user")
     if isinstance(user, dict):  # clicks and submissions
         return _str(user.get("id")), _str(user.get("team_id"))
-    if "user_id" in body:  # slash commands: sent by the workspace of the person typing
-        return _str(body.get("user_id")), _str(body.get("user_team_id")) or _team(body)
+    if "user_id" in body:  # slash commands: `team_id` is the workspace of the person typing
+        return _str(body.get("user_id")), _str(body.get("team_id"))
     event = body.get("event")
     if isinstance(event, dict):
         return _str(event.get("user")), _str(event.get("user_team"))

@@ -32,6 +32,7 @@ from handlers.registry import Registry
 from handlers.request_facts import load_facts
 from handlers.services import Services
 from store.errors import UserFacingError
+from store.models import RequestState
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,12 @@ def register(registry: Registry, services: Services) -> None:
         flow.refuse_own_request(services, ref, _who(context), "reject")
         with services.db.session() as session:
             facts = load_facts(session, ref.id)
+        if facts.version != ref.version or facts.state is not RequestState.PENDING_APPROVAL:
+            # An old card (or a replayed click) opens no form: the decision would be refused.
+            raise UserFacingError(
+                f"Request #{ref.id} changed since this was shown to you; look at its latest "
+                "message and try again."
+            )
         client.views_open(trigger_id=body["trigger_id"], view=reject_modal(ref.encode(), facts))
 
     def reject_reason(

@@ -57,8 +57,7 @@ def as_command(mention: Mention, command: str, text: str) -> dict[str, Any]:
         "command": command,
         "text": text,
         "user_id": mention.user_id,
-        "user_team_id": mention.team_id,
-        "team_id": mention.team_id,
+        "team_id": mention.team_id,  # the user's own team, as a command's team_id is
         "channel_id": mention.channel_id,
         "thread_ts": mention.thread_ts,
     }

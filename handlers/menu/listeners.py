@@ -25,7 +25,7 @@ def register(registry: Registry, services: Services) -> None:
             client,
             context,
             str(command["user_id"]),
-            command.get("user_team_id") or command.get("team_id"),
+            command.get("team_id"),
             channel,
         )
         with services.db.session() as session:

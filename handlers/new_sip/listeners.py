@@ -35,7 +35,7 @@ def register(registry: Registry, services: Services) -> None:
             client,
             context,
             str(command["user_id"]),
-            command.get("user_team_id") or command.get("team_id"),
+            command.get("team_id"),
             str(command["channel_id"]),
             command.get("thread_ts"),
         )

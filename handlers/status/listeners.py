@@ -32,7 +32,7 @@ def register(registry: Registry, services: Services) -> None:
                 client,
                 context,
                 str(command.get("user_id") or ""),
-                command.get("user_team_id") or command.get("team_id"),
+                command.get("team_id"),
                 channel,
             )
             with services.db.session() as session:

@@ -21,6 +21,9 @@ T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def link(bot: RunningBot, ref: str, channel: str, usernames: list[str], zone: str = "UTC") -> int:
+    # The customer's people come from the team the channel is shared with.
+    known = bot.sandbox.world.channels.get(channel)
+    team = known.connected_team_ids[-1] if known is not None and known.is_ext_shared else None
     with bot.runtime.db.session() as session:
         customer = Customer(
             external_ref=ref, name=f"{ref} Ltd", holder_name=ref, plan="p", country="GB",
@@ -30,7 +33,9 @@ def link(bot: RunningBot, ref: str, channel: str, usernames: list[str], zone: st
         session.add(customer)
         session.flush()
         session.add(
-            ChannelLink(channel_id=channel, role=ChannelRole.CUSTOMER, customer_id=customer.id)
+            ChannelLink(
+                channel_id=channel, role=ChannelRole.CUSTOMER, customer_id=customer.id, team_id=team
+            )
         )
         return customer.id
 
