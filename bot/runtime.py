@@ -156,6 +156,8 @@ def start_runtime(settings: Settings) -> Runtime:
         staff_usergroup=settings.staff_usergroup,
         public_url=settings.effective_public_url,
         link_ttl=settings.link_ttl,
+        password_reset=settings.password_reset.value,
+        reset_grace=settings.reset_grace,
     )
     app, registry = build_app(
         services, token=token, signing_secret=secret, api_url=settings.slack_api_url

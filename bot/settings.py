@@ -46,6 +46,11 @@ class RegistrationsReader(StrEnum):
     LOCATION_TABLE = "location_table"  # usrloc's table (db_mode write-through), for large tables
 
 
+class PasswordResetPolicy(StrEnum):
+    STAFF = "staff"  # a staff card with Approve / Reject
+    SELF = "self"  # applied at once for the channel's customer, audited
+
+
 class SettingsError(Exception):
     """Start-up cannot go on; `message` lists every problem, one per line."""
 
@@ -136,6 +141,14 @@ class Settings(BaseSettings):
     leader_ttl: float = Field(15, ge=1, le=600, validation_alias=_env("SIPDESK_LEADER_TTL"))
     scheduler_in_process: bool | None = Field(
         None, validation_alias=_env("SIPDESK_SCHEDULER_IN_PROCESS")
+    )
+
+    # A new password for a SIP account (issue 20): who decides, how long its Down is expected
+    password_reset: PasswordResetPolicy = Field(
+        PasswordResetPolicy.STAFF, validation_alias=_env("SIPDESK_PASSWORD_RESET")
+    )
+    reset_grace: timedelta = Field(
+        timedelta(minutes=30), validation_alias=_env("SIPDESK_RESET_GRACE")
     )
 
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
@@ -229,7 +242,7 @@ class Settings(BaseSettings):
         port = self.pages_port if self.socket_mode else self.port
         return f"http://{self.host}:{port}"
 
-    @field_validator("link_ttl", mode="before")
+    @field_validator("link_ttl", "reset_grace", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return _parse_duration(value) if isinstance(value, str) else value
@@ -271,6 +284,8 @@ class Settings(BaseSettings):
             )
         if not timedelta(minutes=1) <= self.link_ttl <= timedelta(days=30):
             problems.append("SIPDESK_LINK_TTL: must be between 1m and 30d (e.g. 24h)")
+        if not timedelta(0) <= self.reset_grace <= timedelta(days=1):
+            problems.append("SIPDESK_RESET_GRACE: must be between 0 and 1d (e.g. 30m)")
         if urlparse(self.effective_redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL: must look like redis://host:6379/0")
         if self.database_url is not None and not self.database_url.startswith(

@@ -13,6 +13,7 @@ from handlers import (
     mentions,
     menu,
     new_sip,
+    password,
     status,
     watch,
 )
@@ -27,6 +28,7 @@ USE_CASES = (
     status,
     caller_id,
     new_sip,
+    password,
     approvals,
     menu,
     links,

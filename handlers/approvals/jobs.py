@@ -11,13 +11,14 @@ from typing import Any
 
 from handlers.approvals.apply import apply_change
 from handlers.approvals.flow import refresh_card
+from handlers.approvals.new_password import apply_new_password
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import current
 from handlers.links import issue_credentials_link
 from handlers.links.blocks import credentials_message
 from handlers.request_facts import load_facts
 from store.links import Credentials
-from store.models import RequestState
+from store.models import RequestKind, RequestState
 from store.requests import transition
 from telephony.errors import TelephonyError
 
@@ -40,7 +41,11 @@ def apply_request(request_id: int) -> str:
         if facts.state is not S.APPROVED:
             return f"nothing to do ({facts.state.value})"
         try:
-            applied = apply_change(services, facts)
+            if facts.kind is RequestKind.PASSWORD_RESET:
+                # Decided, set and delivered there, before `applied`: a re-run makes one link.
+                applied = apply_new_password(services, notifier, facts)
+            else:
+                applied = apply_change(services, facts)
         except TelephonyError as refused:
             log.warning("request #%s not applied: %s", request_id, refused)
             with services.db.session() as session:

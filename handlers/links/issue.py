@@ -29,3 +29,24 @@ def issue_credentials_link(services: Services, request_id: int, credentials: Cre
             credentials=credentials,
         )
     return f"{services.public_url}{CREDENTIALS_PATH}{token}"
+
+
+def issue_password_link(
+    services: Services, request_id: int, credentials: Credentials, *, replacing: int | None
+) -> tuple[str, int]:
+    """A page that shows a reset's new password once: its URL and the link's id.
+
+    `replacing` is the link an earlier run of the same apply made: its token died with that
+    run, so it is revoked in the same transaction that makes this one."""
+    with services.db.session() as session:
+        if replacing is not None:
+            links.revoke(session, replacing)
+        token = links.issue(
+            session,
+            request_id,
+            LinkKind.CREDENTIALS,
+            ttl=services.link_ttl,
+            credentials=credentials,
+        )
+        made = links.link_id(session, token)
+    return f"{services.public_url}{CREDENTIALS_PATH}{token}", made

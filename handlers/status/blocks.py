@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.ages import describe
+from handlers.ask_menu import new_password_button
 from handlers.mrkdwn import SECTION_LIMIT, escape, quote
 from handlers.status.flow import CustomerStatus
 from store.account_status import AccountStatusLine
@@ -45,6 +46,8 @@ def status_blocks(report: CustomerStatus, now: datetime | None = None) -> list[B
     if hidden:
         footer = f"…and {hidden} more SIP accounts not shown. " + footer
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
+    if report.asked_for is not None and len(report.accounts) == 1:
+        blocks.append(new_password_button(report.accounts[0].username))
     return blocks
 
 

@@ -26,6 +26,7 @@ from store.models import (
     Outage,
     SipAccount,
 )
+from store.password_resets import end_holds
 from telephony import TelephonyPlatform
 from telephony.types import Registrations
 
@@ -251,6 +252,8 @@ def record(
     if rows:
         session.execute(update(SipAccount), list(rows.values()))
     session.add_all(new_outages)
+    # A device registered after a new password: the Down alerts held for it go out again.
+    end_holds(session, [*changes.came_up, *changes.registered_again], now)
     return flapping
 
 

@@ -1,0 +1,70 @@
+"""Applying a new password, so that a re-run after a crash still ends with one password, one
+live link that shows it, and one message.
+
+The password is decided and sealed into its one-time link (and the link's id remembered on the
+request) before the platform hears of it. The link's token lives only in this run's memory, so a
+re-run cannot hand out the link an earlier run made: it revokes that link and decides again, and
+setting a password is a plain overwrite. Whatever step a crash interrupted, the end state is the
+last run's password on the platform and the last run's link, the only one that opens.
+The narrow gap left: a run killed between its message and the `applied` step sends a second
+message on the re-run; the first link then says it has expired.
+"""
+
+from __future__ import annotations
+
+from handlers.ages import describe
+from handlers.approvals.apply import Applied
+from handlers.links import issue_password_link
+from handlers.links.blocks import new_password_message
+from handlers.notify import Notifier
+from handlers.request_facts import RequestFacts
+from handlers.services import Services
+from store import links
+from store.links import Credentials
+from store.models import Request
+from store.password_resets import hold_down_alerts, remember_details
+from telephony.credentials import new_password
+
+
+def apply_new_password(services: Services, notifier: Notifier, facts: RequestFacts) -> Applied:
+    """Raises TelephonyError when the platform says no (the link made for it is revoked)."""
+    assert facts.username is not None
+    platform = services.telephony
+    password = new_password()
+    earlier = facts.details.get("link_id")
+    url, link_id = issue_password_link(
+        services,
+        facts.id,
+        Credentials(platform.sip_domain, facts.username, password),
+        replacing=int(earlier) if earlier is not None else None,
+    )
+    with services.db.session() as session:
+        attempt = int(facts.details.get("attempt", 0)) + 1
+        remember_details(session, facts.id, link_id=link_id, attempt=attempt)
+    try:
+        platform.set_password(facts.username, password)
+    except Exception:
+        with services.db.session() as session:
+            links.revoke(session, link_id)  # a password the platform never took
+        raise
+    with services.db.session() as session:
+        request = session.get(Request, facts.id)
+        if request is not None and request.sip_account_id is not None:
+            hold_down_alerts(session, request.sip_account_id, services.reset_grace)
+        label = facts.account.rsplit(" (", 1)[0] if facts.account else facts.username
+    text, blocks = new_password_message(
+        url, label, facts.username, platform.sip_domain, services.link_ttl
+    )
+    # The requester alone; staff who started it get it in the staff channel.
+    deliver_to = facts.details.get("deliver_to")
+    if deliver_to:
+        notifier.ephemeral(str(deliver_to), facts.requested_by, text, blocks)
+    else:
+        notifier.ephemeral(
+            facts.channel_id, facts.requested_by, text, blocks, thread_ts=facts.thread_ts
+        )
+    return Applied(
+        f"{facts.account} has a new password, shown only to the person who asked; the old one "
+        f"no longer works. Its Down alerts are held for {describe(services.reset_grace)} or "
+        "until its device registers with the new password, whichever comes first."
+    )
