@@ -19,6 +19,7 @@ from pydantic import SecretStr
 import ocr_checks
 from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import pages, requests
+from bot.demo_scenes import password as password_scene
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
 from bot.pages.serve import door_limits, pages_app
@@ -146,6 +147,7 @@ def play(stage: Stage, out: Print) -> None:
     watch_scene.play(stage, out)
     requests.play(stage, out)
     pages.play(stage, out)
+    password_scene.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")

@@ -98,6 +98,7 @@ def read_password(url: str) -> str:
         csrf = re.search(r'name="csrf" value="([^"]+)"', intro.text)
         assert csrf, intro.text
         page = browser.post(url, data={"csrf": csrf[1]}).text
+    assert "<h1>A new password for your SIP account</h1>" in page
     found = re.search(r'id="v-password" class="password">([^<]+)<', page)
     assert found, page
     return found[1]
