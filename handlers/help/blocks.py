@@ -17,6 +17,10 @@ SIP_LINES = (
         "/sip new LABEL",
         "ask for a new SIP account (one device per account; may cost money on your plan)",
     ),
+    (
+        "/sip password SIP_ACCOUNT",
+        "a new password for a SIP account (its device stops working until it gets it)",
+    ),
     ("/sip menu", "support staff: post the buttons for asking in this channel"),
     ("/sip silence SIP_ACCOUNT|all DURATION [reason]", "mute Down alerts for a while (`2h`, `1d`)"),
     ("/sip silences", "the silences in force; `/sip unsilence ID|SIP_ACCOUNT|all` ends them"),
