@@ -139,7 +139,7 @@ def test_staff_approve_a_new_password_and_only_the_asker_sees_it(
     assert password_works(desk, RECEPTION, OLD_PASSWORD)  # nothing changes before approval
 
     desk.click(w.alice, "approval_approve", request_id)
-    desk.wait_state(request_id, "applied")
+    desk.wait_state(request_id, "applied", 60)
     [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
     password = read_password(url)
     assert len(password) == 20
@@ -180,7 +180,7 @@ def test_with_the_self_policy_it_is_applied_at_once_and_audited(self_desk: Desk)
     assert "set it at once" in card_text(confirm_message(desk, request_id))
     click_confirm(desk, request_id, w.carol)
 
-    desk.wait_state(request_id, "applied")
+    desk.wait_state(request_id, "applied", 60)
     [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
     assert password_works(desk, RECEPTION, read_password(url))
     assert [actor for actor, _, to in desk.trail(request_id) if to == "approved"] == [
@@ -217,7 +217,7 @@ def test_three_new_passwords_a_day_then_a_clear_no(self_desk: Desk):
     for _ in range(3):
         request_id = ask(desk, w.carol, w.globex_channel)
         click_confirm(desk, request_id, w.carol)
-        desk.wait_state(request_id, "applied")
+        desk.wait_state(request_id, "applied", 60)
     desk.slack.slash_command(
         "/sip", "password Reception desk", user=w.carol, channel=w.globex_channel
     )
@@ -313,7 +313,7 @@ def test_staff_reset_a_password_from_the_staff_channel(desk: Desk):
 
     desk.slack.block_action("password_staff_reset", value, user=w.alice, channel=w.staff_channel)
     request_id = desk.sandbox.eventually(desk.requests)[0].id
-    desk.wait_state(request_id, "applied")
+    desk.wait_state(request_id, "applied", 60)
     [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.alice))
     shown = [e for e in desk.sandbox.ephemerals(user=w.alice) if "open_credentials" in str(e)]
     assert shown[0]["channel"] == w.staff_channel

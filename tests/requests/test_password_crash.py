@@ -62,7 +62,7 @@ def test_slack_failing_after_the_platform_call_then_a_rerun_gives_one_password(d
 
     # The sweeper finds it due again and the re-run finishes the job.
     assert sweep(desk.runtime.services) == 1
-    desk.wait_state(request_id, "applied")
+    desk.wait_state(request_id, "applied", 60)
 
     [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
     assert password_works(desk, RECEPTION, read_password(url))
@@ -103,7 +103,7 @@ def test_a_run_killed_before_the_platform_answered_leaves_no_link_that_opens(des
     assert left.sealed is not None  # sealed, remembered on the request, token gone
 
     desk.click(w.alice, "approval_approve", request_id)
-    desk.wait_state(request_id, "applied")
+    desk.wait_state(request_id, "applied", 60)
     [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
     assert password_works(desk, RECEPTION, read_password(url))
     first, second = links_of(desk, request_id)

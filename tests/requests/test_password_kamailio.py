@@ -54,7 +54,7 @@ def test_a_new_password_asked_in_slack_works_on_kamailio_and_the_old_one_does_no
     click_confirm(desk, request_id, w.carol)
     desk.wait_card(request_id)
     desk.click(w.alice, "approval_approve", request_id)
-    desk.wait_state(request_id, "applied")
+    desk.wait_state(request_id, "applied", 60)
     [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
     password = read_password(url)
 
