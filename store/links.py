@@ -166,23 +166,26 @@ def reveal(session: Session, token: str, *, now: datetime | None = None) -> Cred
     return credentials
 
 
-def link_id(session: Session, token: str) -> int:
-    """The id of the link behind `token` (just issued: what a request remembers of it)."""
-    return session.execute(
-        select(OneTimeLink.id).where(OneTimeLink.token_hash == token_hash(token))
-    ).scalar_one()
+def revoke_unviewed(
+    session: Session, request_id: int, kind: LinkKind, *, now: datetime | None = None
+) -> int:
+    """End the request's links of `kind` not used yet (a newer one replaces them); how many.
 
-
-def revoke(session: Session, link_id: int, *, now: datetime | None = None) -> None:
-    """End a link that nobody can be given any more (its token was lost in a crash, or its
-    password never reached the platform): it expires now and its sealed copy is wiped."""
+    Their sealed credentials are wiped: the password they held is no longer the account's.
+    """
     at = now or utcnow()
-    session.execute(
+    result = session.execute(
         update(OneTimeLink)
-        .where(OneTimeLink.id == link_id, OneTimeLink.used_at.is_(None))
-        .values(sealed=None, expires_at=at)
+        .where(
+            OneTimeLink.request_id == request_id,
+            OneTimeLink.kind == kind,
+            OneTimeLink.used_at.is_(None),
+            OneTimeLink.expires_at > at,
+        )
+        .values(expires_at=at, sealed=None)
         .execution_options(synchronize_session=False)
     )
+    return int(getattr(result, "rowcount", 0))
 
 
 def wipe_expired(session: Session, *, now: datetime | None = None) -> int:

@@ -4,7 +4,6 @@ reset's apply decided, and the hold of the Down alerts that a reset makes expect
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -57,14 +56,6 @@ def lock_account(session: Session, sip_account_id: int) -> SipAccount | None:
     return session.scalar(
         select(SipAccount).where(SipAccount.id == sip_account_id).with_for_update()
     )
-
-
-def remember_details(session: Session, request_id: int, **values: Any) -> None:
-    """Add to a request's details without a step of its state (what an apply decided)."""
-    request = session.get(Request, request_id, populate_existing=True)
-    assert request is not None
-    request.details = {**(request.details or {}), **values}
-    session.flush()
 
 
 def hold_down_alerts(

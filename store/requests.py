@@ -188,6 +188,33 @@ def transition(
     return request
 
 
+def remember_details(
+    session: Session, request_id: int, state: RequestState, **values: Any
+) -> dict[str, Any]:
+    """Merge `values` into the details of a request still in `state`; returns the details.
+
+    Progress a job records so that a re-run resumes instead of repeating (a chosen SIP username,
+    credentials handed out): not a step, so no new version. The row is locked while merging.
+    TransitionRefused when the request has left `state`.
+    """
+    row = session.execute(
+        select(Request.details)
+        .where(Request.id == request_id, Request.state == state)
+        .with_for_update()
+    ).first()
+    if row is None:
+        current, _ = _state_and_version(session, request_id)
+        raise _refusal(request_id, current, state)
+    details = {**(row[0] or {}), **values}
+    session.execute(
+        update(Request)
+        .where(Request.id == request_id, Request.state == state)
+        .values(details=details)
+        .execution_options(synchronize_session=False)
+    )
+    return details
+
+
 def audit_trail(session: Session, request_id: int) -> list[AuditEvent]:
     return list(
         session.scalars(

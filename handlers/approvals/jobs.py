@@ -11,7 +11,7 @@ from typing import Any
 
 from handlers.approvals.apply import apply_change
 from handlers.approvals.flow import refresh_card
-from handlers.approvals.new_password import apply_new_password
+from handlers.approvals.new_password import LinkNotShown, apply_new_password
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import current
 from handlers.links import issue_credentials_link
@@ -46,7 +46,7 @@ def apply_request(request_id: int) -> str:
                 applied = apply_new_password(services, notifier, facts)
             else:
                 applied = apply_change(services, facts)
-        except TelephonyError as refused:
+        except (TelephonyError, LinkNotShown) as refused:
             log.warning("request #%s not applied: %s", request_id, refused)
             with services.db.session() as session:
                 transition(

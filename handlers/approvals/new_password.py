@@ -1,29 +1,43 @@
 """Applying a new password, so that a re-run after a crash still ends with one password, one
-live link that shows it, and one message.
+live link that shows it, and one message (the principle of handlers/approvals/jobs.py).
 
-The password is decided and sealed into its one-time link (and the link's id remembered on the
-request) before the platform hears of it. The link's token lives only in this run's memory, so a
-re-run cannot hand out the link an earlier run made: it revokes that link and decides again, and
-setting a password is a plain overwrite. Whatever step a crash interrupted, the end state is the
-last run's password on the platform and the last run's link, the only one that opens.
-The narrow gap left: a run killed between its message and the `applied` step sends a second
-message on the re-run; the first link then says it has expired.
+The password is decided and sealed into its one-time link before the platform hears of it, and
+the run is counted on the request (`attempt`). The link's token lives only in this run's memory,
+so a re-run cannot hand out the link an earlier run made: it revokes the request's unviewed links
+as it makes its own, and setting a password is a plain overwrite. Whatever step a crash
+interrupted, the end state is the last run's password on the platform behind the last run's
+link, the only one that opens. The narrow gap left: a run killed between its message and the
+`applied` step means a second message on the re-run; the first link then says it has expired.
+A message Slack refuses (the asker left the channel) is no crash: the link is withdrawn and the
+request fails with a Retry for staff, rather than a new password every sweep.
 """
 
 from __future__ import annotations
+
+from slack_sdk.errors import SlackApiError
 
 from handlers.ages import describe
 from handlers.approvals.apply import Applied
 from handlers.links import issue_password_link
 from handlers.links.blocks import new_password_message
+from handlers.mrkdwn import escape
 from handlers.notify import Notifier
 from handlers.request_facts import RequestFacts
 from handlers.services import Services
 from store import links
 from store.links import Credentials
-from store.models import Request
-from store.password_resets import hold_down_alerts, remember_details
+from store.models import LinkKind, Request, RequestState
+from store.password_resets import hold_down_alerts
+from store.requests import remember_details
 from telephony.credentials import new_password
+
+
+class LinkNotShown(Exception):
+    """Slack would not show the asker the link: the apply fails, staff may retry."""
+
+    def __init__(self, sentence: str) -> None:
+        super().__init__(sentence)
+        self.sentence = sentence
 
 
 def apply_new_password(services: Services, notifier: Notifier, facts: RequestFacts) -> Applied:
@@ -31,21 +45,16 @@ def apply_new_password(services: Services, notifier: Notifier, facts: RequestFac
     assert facts.username is not None
     platform = services.telephony
     password = new_password()
-    earlier = facts.details.get("link_id")
-    url, link_id = issue_password_link(
-        services,
-        facts.id,
-        Credentials(platform.sip_domain, facts.username, password),
-        replacing=int(earlier) if earlier is not None else None,
+    url = issue_password_link(
+        services, facts.id, Credentials(platform.sip_domain, facts.username, password)
     )
     with services.db.session() as session:
         attempt = int(facts.details.get("attempt", 0)) + 1
-        remember_details(session, facts.id, link_id=link_id, attempt=attempt)
+        remember_details(session, facts.id, RequestState.APPROVED, attempt=attempt)
     try:
         platform.set_password(facts.username, password)
     except Exception:
-        with services.db.session() as session:
-            links.revoke(session, link_id)  # a password the platform never took
+        _withdraw(services, facts.id)  # a password the platform never took
         raise
     with services.db.session() as session:
         request = session.get(Request, facts.id)
@@ -57,14 +66,26 @@ def apply_new_password(services: Services, notifier: Notifier, facts: RequestFac
     )
     # The requester alone; staff who started it get it in the staff channel.
     deliver_to = facts.details.get("deliver_to")
-    if deliver_to:
-        notifier.ephemeral(str(deliver_to), facts.requested_by, text, blocks)
-    else:
-        notifier.ephemeral(
-            facts.channel_id, facts.requested_by, text, blocks, thread_ts=facts.thread_ts
-        )
+    try:
+        if deliver_to:
+            notifier.ephemeral(str(deliver_to), facts.requested_by, text, blocks)
+        else:
+            notifier.ephemeral(
+                facts.channel_id, facts.requested_by, text, blocks, thread_ts=facts.thread_ts
+            )
+    except SlackApiError as refused:
+        _withdraw(services, facts.id)
+        raise LinkNotShown(
+            f"Slack would not show <@{escape(facts.requested_by)}> the link to the new password "
+            f"({escape(str(refused.response.get('error', 'refused')))}), so it was withdrawn."
+        ) from None
     return Applied(
         f"{facts.account} has a new password, shown only to the person who asked; the old one "
         f"no longer works. Its Down alerts are held for {describe(services.reset_grace)} or "
         "until its device registers with the new password, whichever comes first."
     )
+
+
+def _withdraw(services: Services, request_id: int) -> None:
+    with services.db.session() as session:
+        links.revoke_unviewed(session, request_id, LinkKind.CREDENTIALS)

@@ -31,16 +31,11 @@ def issue_credentials_link(services: Services, request_id: int, credentials: Cre
     return f"{services.public_url}{CREDENTIALS_PATH}{token}"
 
 
-def issue_password_link(
-    services: Services, request_id: int, credentials: Credentials, *, replacing: int | None
-) -> tuple[str, int]:
-    """A page that shows a reset's new password once: its URL and the link's id.
-
-    `replacing` is the link an earlier run of the same apply made: its token died with that
-    run, so it is revoked in the same transaction that makes this one."""
+def issue_password_link(services: Services, request_id: int, credentials: Credentials) -> str:
+    """A page that shows a reset's new password once. The request's earlier unviewed links
+    end in the same transaction: their tokens died with the runs that made them."""
     with services.db.session() as session:
-        if replacing is not None:
-            links.revoke(session, replacing)
+        links.revoke_unviewed(session, request_id, LinkKind.CREDENTIALS)
         token = links.issue(
             session,
             request_id,
@@ -48,5 +43,4 @@ def issue_password_link(
             ttl=services.link_ttl,
             credentials=credentials,
         )
-        made = links.link_id(session, token)
-    return f"{services.public_url}{CREDENTIALS_PATH}{token}", made
+    return f"{services.public_url}{CREDENTIALS_PATH}{token}"

@@ -21,10 +21,10 @@ from test_password import (
 )
 
 from handlers.approvals.new_password import apply_new_password
-from handlers.job_runtime import job_queue
 from handlers.request_facts import load_facts
 from handlers.sweeper import sweep
-from store.models import OneTimeLink, RequestState
+from store.models import OneTimeLink, RequestState, Silence
+from store.requests import transition
 from store.types import utcnow
 
 
@@ -37,6 +37,23 @@ def approved_reset(desk: Desk) -> int:
     return request_id
 
 
+def approved_and_died(
+    desk: Desk, request_id: int, notifier: object, telephony: object | None = None
+) -> None:
+    """Approved by alice, and the apply's first run killed where its doubles say."""
+    with desk.runtime.db.session() as session:
+        transition(
+            session, request_id, RequestState.APPROVED, actor=desk.world.alice,
+            expected=RequestState.PENDING_APPROVAL, decided_by=desk.world.alice,
+        )  # fmt: skip
+        facts = load_facts(session, request_id)
+    services = desk.runtime.services
+    if telephony is not None:
+        services = replace(services, telephony=telephony)  # type: ignore[arg-type]
+    with pytest.raises(Killed):
+        apply_new_password(services, notifier, facts)  # type: ignore[arg-type]
+
+
 def links_of(desk: Desk, request_id: int) -> list[OneTimeLink]:
     with desk.runtime.db.session() as session:
         return list(
@@ -46,31 +63,6 @@ def links_of(desk: Desk, request_id: int) -> list[OneTimeLink]:
                 .order_by(OneTimeLink.id)
             )
         )
-
-
-def test_slack_failing_after_the_platform_call_then_a_rerun_gives_one_password(desk: Desk):
-    w = desk.world
-    request_id = approved_reset(desk)
-    # The first run sets a password, then cannot deliver its link (its token is lost with it).
-    desk.sandbox.fail_next("chat.postEphemeral", error="fatal_error")
-    desk.click(w.alice, "approval_approve", request_id)
-    failed = job_queue(desk.runtime.services).rq_queue.failed_job_registry
-    assert desk.sandbox.eventually(lambda: failed.get_job_ids())
-    assert desk.request(request_id).state is RequestState.APPROVED  # still due: nothing lost
-    assert not password_works(desk, RECEPTION, OLD_PASSWORD)  # the platform took the first one
-    assert credentials_urls(desk, w.carol) == []
-
-    # The sweeper finds it due again and the re-run finishes the job.
-    assert sweep(desk.runtime.services) == 1
-    desk.wait_state(request_id, "applied", 60)
-
-    [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
-    assert password_works(desk, RECEPTION, read_password(url))
-    first, second = links_of(desk, request_id)
-    assert first.sealed is None and first.expires_at <= utcnow() and first.used_at is None
-    assert second.used_at is not None  # the one shown
-    assert desk.request(request_id).details["attempt"] == 2
-    assert len(desk.thread(request_id)) == len(set(desk.thread(request_id)))  # said once each
 
 
 class Killed(BaseException):
@@ -90,22 +82,62 @@ class NoSlack:
         raise AssertionError("a killed run sends nothing")
 
 
+class KilledAtTheMessage:
+    def ephemeral(self, *args: object, **kwargs: object) -> None:
+        raise Killed
+
+
 def test_a_run_killed_before_the_platform_answered_leaves_no_link_that_opens(desk: Desk):
     w = desk.world
     request_id = approved_reset(desk)
-    services = desk.runtime.services
-    with desk.runtime.db.session() as session:
-        facts = load_facts(session, request_id)
-    killed = replace(services, telephony=KilledAtThePlatform(services.telephony.sip_domain))
-    with pytest.raises(Killed):
-        apply_new_password(killed, NoSlack(), facts)  # type: ignore[arg-type]
+    domain = desk.runtime.services.telephony.sip_domain
+    approved_and_died(desk, request_id, NoSlack(), KilledAtThePlatform(domain))
     [left] = links_of(desk, request_id)
-    assert left.sealed is not None  # sealed, remembered on the request, token gone
+    assert left.sealed is not None  # sealed, counted on the request, its token gone
 
-    desk.click(w.alice, "approval_approve", request_id)
+    assert sweep(desk.runtime.services) == 1  # still approved: the sweeper runs it again
     desk.wait_state(request_id, "applied", 60)
     [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
     assert password_works(desk, RECEPTION, read_password(url))
     first, second = links_of(desk, request_id)
     assert first.sealed is None and first.expires_at <= utcnow()
     assert second.used_at is not None
+
+
+def test_a_run_killed_after_the_platform_call_then_a_rerun_gives_one_password(desk: Desk):
+    w = desk.world
+    request_id = approved_reset(desk)
+    approved_and_died(desk, request_id, KilledAtTheMessage())  # the platform took it, no link
+    assert not password_works(desk, RECEPTION, OLD_PASSWORD)
+    assert credentials_urls(desk, w.carol) == []
+
+    assert sweep(desk.runtime.services) == 1
+    desk.wait_state(request_id, "applied", 60)
+    [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
+    assert password_works(desk, RECEPTION, read_password(url))
+    first, second = links_of(desk, request_id)
+    assert first.sealed is None and first.expires_at <= utcnow() and first.used_at is None
+    assert second.used_at is not None
+    assert desk.request(request_id).details["attempt"] == 2
+    with desk.runtime.db.session() as session:
+        holds = session.scalars(select(Silence).where(Silence.until > utcnow())).all()
+    assert len(holds) == 1  # the re-run's hold replaced the killed run's
+
+
+def test_slack_refusing_the_link_fails_the_request_for_a_retry_not_a_loop(desk: Desk):
+    w = desk.world
+    request_id = approved_reset(desk)
+    desk.sandbox.fail_next("chat.postEphemeral", error="user_not_in_channel")
+    desk.click(w.alice, "approval_approve", request_id)
+    desk.wait_state(request_id, "failed", 60)
+    [link] = links_of(desk, request_id)
+    assert link.sealed is None  # withdrawn: nobody can be given it
+    said = desk.wait_thread(request_id, "could not be applied yet")
+    assert any("user_not_in_channel" in t and "withdrawn" in t for t in said)
+    assert sweep(desk.runtime.services) == 0  # failed is not due: no new password every sweep
+
+    desk.sandbox.eventually(lambda: "Retry" in str(desk.card(request_id).get("blocks")))
+    desk.click(w.bob, "approval_retry", request_id)
+    desk.wait_state(request_id, "applied", 60)
+    [url] = desk.sandbox.eventually(lambda: credentials_urls(desk, w.carol))
+    assert password_works(desk, RECEPTION, read_password(url))
