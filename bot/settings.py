@@ -41,14 +41,14 @@ class TelephonyKind(StrEnum):
     KAMAILIO = "kamailio"
 
 
-class RegistrationsReader(StrEnum):
-    JSONRPC = "jsonrpc"  # ul.dump over HTTP JSON-RPC
-    LOCATION_TABLE = "location_table"  # usrloc's table (db_mode write-through), for large tables
-
-
 class PasswordResetPolicy(StrEnum):
     STAFF = "staff"  # a staff card with Approve / Reject
     SELF = "self"  # applied at once for the channel's customer, audited
+
+
+class RegistrationsReader(StrEnum):
+    JSONRPC = "jsonrpc"  # ul.dump over HTTP JSON-RPC
+    LOCATION_TABLE = "location_table"  # usrloc's table (db_mode write-through), for large tables
 
 
 class SettingsError(Exception):
@@ -101,6 +101,14 @@ class Settings(BaseSettings):
     pages_port: int = Field(3001, ge=1, le=65535, validation_alias=_env("SIPDESK_PAGES_PORT"))
     link_ttl: timedelta = Field(timedelta(hours=24), validation_alias=_env("SIPDESK_LINK_TTL"))
 
+    # A new password for a SIP account (issue 20): who decides, how long its Down is expected
+    password_reset: PasswordResetPolicy = Field(
+        PasswordResetPolicy.STAFF, validation_alias=_env("SIPDESK_PASSWORD_RESET")
+    )
+    reset_grace: timedelta = Field(
+        timedelta(minutes=30), validation_alias=_env("SIPDESK_RESET_GRACE")
+    )
+
     # Who is staff
     staff_channel: str | None = Field(None, validation_alias=_env("SIPDESK_STAFF_CHANNEL"))
     staff_usergroup: str | None = Field(None, validation_alias=_env("SIPDESK_STAFF_USERGROUP"))
@@ -141,14 +149,6 @@ class Settings(BaseSettings):
     leader_ttl: float = Field(15, ge=1, le=600, validation_alias=_env("SIPDESK_LEADER_TTL"))
     scheduler_in_process: bool | None = Field(
         None, validation_alias=_env("SIPDESK_SCHEDULER_IN_PROCESS")
-    )
-
-    # A new password for a SIP account (issue 20): who decides, how long its Down is expected
-    password_reset: PasswordResetPolicy = Field(
-        PasswordResetPolicy.STAFF, validation_alias=_env("SIPDESK_PASSWORD_RESET")
-    )
-    reset_grace: timedelta = Field(
-        timedelta(minutes=30), validation_alias=_env("SIPDESK_RESET_GRACE")
     )
 
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))

@@ -41,13 +41,13 @@ def status_blocks(report: CustomerStatus, now: datetime | None = None) -> list[B
     chunks = _chunks(lines)
     for chunk in chunks[:MAX_SECTIONS]:
         blocks.append(_section("\n".join(chunk)))
+    if report.asked_for is not None and len(report.accounts) == 1:
+        blocks.append(new_password_button(report.accounts[0].username))
     hidden = sum(len(c) for c in chunks[MAX_SECTIONS:])
     footer = f"Times in {report.timezone.key}. Down: no device is registered."
     if hidden:
         footer = f"…and {hidden} more SIP accounts not shown. " + footer
     blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": footer}]})
-    if report.asked_for is not None and len(report.accounts) == 1:
-        blocks.append(new_password_button(report.accounts[0].username))
     return blocks
 
 

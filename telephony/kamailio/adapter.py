@@ -165,12 +165,6 @@ class KamailioPlatform:
                     changed = True
         return changed
 
-    def reset_password(self, username: str) -> str:
-        """New HA1 hashes in `subscriber` (the row is recreated if it went missing)."""
-        password = new_password()
-        self.set_password(username, password)
-        return password
-
     def set_password(self, username: str, password: str) -> None:
         """New HA1 hashes in `subscriber` (the row is recreated if it went missing); then the
         account's contacts are dropped from usrloc, so the old device is Down at once."""
@@ -200,6 +194,25 @@ class KamailioPlatform:
             self._rpc.call("ul.rm", "location", username)
         except TelephonyError as error:  # "AOR not found" when nothing is registered
             log.info("no contact of %s dropped from usrloc: %s", username, error)
+
+    def reset_password(self, username: str) -> str:
+        """New HA1 hashes in `subscriber` (the row is recreated if it went missing)."""
+        password = new_password()
+        with store_errors(), self._database.session() as session:
+            self._book.account(session, username, lock=True)
+            values = self._hashes(username, password)
+            with unavailable_on_db_error(), self._kamailio.begin() as conn:
+                changed = conn.execute(
+                    update(subscriber)
+                    .where(subscriber.c.username == username)
+                    .where(subscriber.c.domain == self.sip_domain)
+                    .values(**values)
+                ).rowcount
+                if not changed:
+                    conn.execute(
+                        insert(subscriber).values(**self._subscriber_row(username, password))
+                    )
+        return password
 
     # ----- Kamailio's tables -----
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from telephony_world import Harness
 
 from store.models import SipAccount
-from telephony.errors import InvalidValue, NotFound, TelephonyError
+from telephony.errors import InvalidValue, NotFound
 from telephony.platform import TelephonyPlatform
 from telephony.types import Contact, Registrations
 
@@ -72,7 +72,7 @@ def test_setting_a_chosen_password_is_repeatable_and_never_stored_in_clear(
     # The password registers (sipsak against Kamailio; the built-in feed takes any device).
     harness.register_device(account.username, "Chosen0ncePassword99", 42031, 30)
     assert "Chosen0ncePassword99" not in (store_row(platform, account.username).password_hash or "")
-    with pytest.raises(TelephonyError):
+    with pytest.raises(NotFound):
         platform.set_password("nosuchuser00", "Chosen0ncePassword99")
 
 
