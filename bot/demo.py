@@ -19,9 +19,9 @@ from pydantic import SecretStr
 import ocr_checks
 from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import pages, requests
-from bot.demo_scenes import password as password_scene
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
+from bot.demo_scenes.password import play as play_new_password
 from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -147,11 +147,11 @@ def play(stage: Stage, out: Print) -> None:
     watch_scene.play(stage, out)
     requests.play(stage, out)
     pages.play(stage, out)
-    password_scene.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")
     out(indent(httpx.get(health).text))
+    play_new_password(stage, out)
 
 
 def _command(stage: Stage, out: Print, user: str, channel: str, command: str, text: str) -> None:

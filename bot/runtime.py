@@ -154,10 +154,10 @@ def start_runtime(settings: Settings) -> Runtime:
         telephony=telephony_platform(settings, db),
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
-        public_url=settings.effective_public_url,
-        link_ttl=settings.link_ttl,
         password_reset=settings.password_reset.value,
         reset_grace=settings.reset_grace,
+        public_url=settings.effective_public_url,
+        link_ttl=settings.link_ttl,
     )
     app, registry = build_app(
         services, token=token, signing_secret=secret, api_url=settings.slack_api_url
