@@ -31,12 +31,7 @@ def register(registry: Registry, services: Services) -> None:
         name = text[len(WORD) :].strip() if text.lower().startswith(WORD) else ""
         channel = str(command.get("channel_id") or "")
         if services.staff_channel and channel == services.staff_channel:
-            customer, device = staff_offer(services, name)
-            respond(
-                text=f"Reset the password of {device.username}?",
-                blocks=blocks.staff_reset_blocks(customer, device, services.reset_grace),
-                response_type="ephemeral",
-            )
+            offer_to_staff(name, respond)
             return
         asker = Asker(
             str(command["user_id"]),
@@ -55,11 +50,14 @@ def register(registry: Registry, services: Services) -> None:
         confirm(services, slack_notifier(services, client), ref, body["user"]["id"], message_ts)
 
     def status_button(
-        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], client: WebClient, respond: Any
     ) -> None:
         ack()
         user = body["user"]
         channel = str((body.get("channel") or {}).get("id") or "")
+        if services.staff_channel and channel == services.staff_channel:
+            offer_to_staff(str(action.get("value")), respond)  # staff's status of any account
+            return
         asker = Asker(str(user["id"]), user.get("team_id"), channel)
         ask_password(services, slack_notifier(services, client), asker, str(action.get("value")))
 
@@ -98,6 +96,16 @@ def register(registry: Registry, services: Services) -> None:
             text=f":key: Request #{request_id}: setting a new password now; its one-time link "
             "comes to you here.",
             replace_original=True,
+        )
+
+    def offer_to_staff(name: str, respond: Any) -> None:
+        """In the staff channel: the account, its device, and *Reset password* (staff only)."""
+        customer, device = staff_offer(services, name)
+        respond(
+            text=f"Reset the password of {device.username}?",
+            blocks=blocks.staff_reset_blocks(customer, device, services.reset_grace),
+            response_type="ephemeral",
+            replace_original=False,
         )
 
     registry.subcommand("/sip", WORD, password)

@@ -337,3 +337,11 @@ def test_the_credentials_page_not_you_text_names_the_real_command(desk: Desk):
     assert again.status_code == 410
     assert f"/sip password {RECEPTION}" in again.text
     assert f"@sipdesk sip password {RECEPTION}" in again.text
+
+
+def test_in_the_staff_channel_the_new_password_button_offers_staff_their_reset(desk: Desk):
+    w = desk.world
+    desk.slack.block_action("status_new_password", RECEPTION, user=w.alice, channel=w.staff_channel)
+    [offer] = desk.sandbox.eventually(lambda: desk.sandbox.responses)
+    assert buttons(offer.body) == ["Reset password"]
+    assert desk.requests() == []  # nothing asked yet: staff press Reset password to decide
