@@ -18,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.ages import describe
 from handlers.approvals.apply import Applied
-from handlers.links import issue_password_link
+from handlers.links import credentials_url
 from handlers.links.blocks import new_password_message
 from handlers.mrkdwn import escape
 from handlers.notify import Notifier
@@ -45,12 +45,20 @@ def apply_new_password(services: Services, notifier: Notifier, facts: RequestFac
     assert facts.username is not None
     platform = services.telephony
     password = new_password()
-    url = issue_password_link(
-        services, facts.id, Credentials(platform.sip_domain, facts.username, password)
-    )
+    # One transaction: the earlier runs' links end (their tokens died with them), this run's
+    # link holds the password, and the run is counted; all before the platform hears of it.
     with services.db.session() as session:
+        links.revoke_unviewed(session, facts.id, LinkKind.CREDENTIALS)
+        token = links.issue(
+            session,
+            facts.id,
+            LinkKind.CREDENTIALS,
+            ttl=services.link_ttl,
+            credentials=Credentials(platform.sip_domain, facts.username, password),
+        )
         attempt = int(facts.details.get("attempt", 0)) + 1
         remember_details(session, facts.id, RequestState.APPROVED, attempt=attempt)
+    url = credentials_url(services, token)
     try:
         platform.set_password(facts.username, password)
     except Exception:

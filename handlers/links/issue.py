@@ -31,16 +31,6 @@ def issue_credentials_link(services: Services, request_id: int, credentials: Cre
     return f"{services.public_url}{CREDENTIALS_PATH}{token}"
 
 
-def issue_password_link(services: Services, request_id: int, credentials: Credentials) -> str:
-    """A page that shows a reset's new password once. The request's earlier unviewed links
-    end in the same transaction: their tokens died with the runs that made them."""
-    with services.db.session() as session:
-        links.revoke_unviewed(session, request_id, LinkKind.CREDENTIALS)
-        token = links.issue(
-            session,
-            request_id,
-            LinkKind.CREDENTIALS,
-            ttl=services.link_ttl,
-            credentials=credentials,
-        )
+def credentials_url(services: Services, token: str) -> str:
+    """The address of a credentials page whose link a caller issued in its own transaction."""
     return f"{services.public_url}{CREDENTIALS_PATH}{token}"
