@@ -21,6 +21,7 @@ from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import onboarding, pages, requests
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
+from bot.demo_scenes.password import play as play_new_password
 from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
 from bot.settings import Settings
@@ -151,6 +152,7 @@ def play(stage: Stage, out: Print) -> None:
     health = stage.server.url + "/healthz"
     out(f"GET {health}")
     out(indent(httpx.get(health).text))
+    play_new_password(stage, out)
 
 
 def _command(stage: Stage, out: Print, user: str, channel: str, command: str, text: str) -> None:

@@ -158,6 +158,8 @@ def start_runtime(settings: Settings) -> Runtime:
         telephony=telephony_platform(settings, db),
         staff_channel=settings.staff_channel,
         staff_usergroup=settings.staff_usergroup,
+        password_reset=settings.password_reset.value,
+        reset_grace=settings.reset_grace,
         public_url=settings.effective_public_url,
         link_ttl=settings.link_ttl,
         file_hosts=settings.extra_file_hosts,

@@ -41,6 +41,11 @@ class TelephonyKind(StrEnum):
     KAMAILIO = "kamailio"
 
 
+class PasswordResetPolicy(StrEnum):
+    STAFF = "staff"  # a staff card with Approve / Reject
+    SELF = "self"  # applied at once for the channel's customer, audited
+
+
 class RegistrationsReader(StrEnum):
     JSONRPC = "jsonrpc"  # ul.dump over HTTP JSON-RPC
     LOCATION_TABLE = "location_table"  # usrloc's table (db_mode write-through), for large tables
@@ -95,6 +100,14 @@ class Settings(BaseSettings):
     public_url: str | None = Field(None, validation_alias=_env("SIPDESK_PUBLIC_URL"))
     pages_port: int = Field(3001, ge=1, le=65535, validation_alias=_env("SIPDESK_PAGES_PORT"))
     link_ttl: timedelta = Field(timedelta(hours=24), validation_alias=_env("SIPDESK_LINK_TTL"))
+
+    # A new password for a SIP account (issue 20): who decides, how long its Down is expected
+    password_reset: PasswordResetPolicy = Field(
+        PasswordResetPolicy.STAFF, validation_alias=_env("SIPDESK_PASSWORD_RESET")
+    )
+    reset_grace: timedelta = Field(
+        timedelta(minutes=30), validation_alias=_env("SIPDESK_RESET_GRACE")
+    )
 
     # Who is staff
     staff_channel: str | None = Field(None, validation_alias=_env("SIPDESK_STAFF_CHANNEL"))
@@ -235,7 +248,7 @@ class Settings(BaseSettings):
         port = self.pages_port if self.socket_mode else self.port
         return f"http://{self.host}:{port}"
 
-    @field_validator("link_ttl", mode="before")
+    @field_validator("link_ttl", "reset_grace", mode="before")
     @classmethod
     def _duration(cls, value: object) -> object:
         return _parse_duration(value) if isinstance(value, str) else value
@@ -289,6 +302,8 @@ class Settings(BaseSettings):
             )
         if not timedelta(minutes=1) <= self.link_ttl <= timedelta(days=30):
             problems.append("SIPDESK_LINK_TTL: must be between 1m and 30d (e.g. 24h)")
+        if not timedelta(0) <= self.reset_grace <= timedelta(days=1):
+            problems.append("SIPDESK_RESET_GRACE: must be between 0 and 1d (e.g. 30m)")
         if urlparse(self.effective_redis_url).scheme not in ("redis", "rediss", "unix"):
             problems.append("REDIS_URL: must look like redis://host:6379/0")
         if self.database_url is not None and not self.database_url.startswith(

@@ -14,6 +14,7 @@ from handlers import (
     menu,
     new_sip,
     onboarding,
+    password,
     status,
     watch,
 )
@@ -31,6 +32,7 @@ USE_CASES = (
     approvals,
     menu,
     links,
+    password,
     watch,
     digests,
     housekeeping,

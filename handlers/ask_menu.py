@@ -12,6 +12,9 @@ Block = dict[str, Any]
 CHANGE_CALLER_ID = "menu_change_caller_id"
 NEW_SIP_ACCOUNT = "menu_new_sip_account"
 SIP_STATUS = "menu_sip_status"
+NEW_PASSWORD = "menu_new_password"
+# Under a `/sip status ACCOUNT` answer: a new password for that account (value: its username).
+NEW_PASSWORD_FOR = "status_new_password"
 # The watch's two-devices warning asks for a new SIP account too (value: the shared username).
 SECOND_DEVICE_NEW_SIP = "watch_new_sip_account"
 
@@ -24,6 +27,7 @@ def menu_buttons() -> Block:
             _button("Change caller ID", CHANGE_CALLER_ID),
             _button("New SIP account", NEW_SIP_ACCOUNT),
             _button("SIP status", SIP_STATUS),
+            _button("New password", NEW_PASSWORD),
         ],
     }
 
@@ -48,4 +52,20 @@ def _button(label: str, action_id: str) -> Block:
         "action_id": action_id,
         "text": {"type": "plain_text", "text": label},
         "value": action_id,
+    }
+
+
+def new_password_button(username: str) -> Block:
+    """The *New password* button of one SIP account (handlers/password answers it)."""
+    return {
+        "type": "actions",
+        "block_id": "new_password",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": NEW_PASSWORD_FOR,
+                "text": {"type": "plain_text", "text": "New password"},
+                "value": username,
+            }
+        ],
     }

@@ -15,6 +15,7 @@ KIND_TITLE = {
     RequestKind.PSTN_CALLER_ID: "PSTN caller ID",
     RequestKind.VOIP_CALLER_ID: "VoIP caller ID",
     RequestKind.NEW_SIP_ACCOUNT: "New SIP account",
+    RequestKind.PASSWORD_RESET: "New password",
 }
 
 
@@ -51,6 +52,8 @@ class RequestFacts:
         """One line: what changes, for the customer's thread and the card's fallback text."""
         if self.kind is RequestKind.NEW_SIP_ACCOUNT:
             return f"request #{self.id}: a new SIP account {self.new_value}"
+        if self.kind is RequestKind.PASSWORD_RESET:
+            return f"request #{self.id}: a new password for {self.account}"
         return (
             f"request #{self.id}: {self.title} of {self.account}: "
             f"{self.old_value} → {self.new_value}"
@@ -78,6 +81,10 @@ def load_facts(session: Session, request_id: int) -> RequestFacts:
     elif request.kind is RequestKind.VOIP_CALLER_ID:
         old = voip_value(details.get("old_name"), details.get("old_number"))
         new = voip_value(details.get("name"), details.get("number"))
+    elif request.kind is RequestKind.PASSWORD_RESET:
+        # Never a password here: the card says what happens, not what it is.
+        old = "the current password (stops working at once)"
+        new = "a new random password, shown once to the person who asked"
     else:
         mailbox = "with mailbox" if details.get("mailbox", True) else "without mailbox"
         old, new = "none", f"“{details.get('label', '')}” ({mailbox})"

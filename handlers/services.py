@@ -21,6 +21,9 @@ class Services:
     telephony: TelephonyPlatform
     staff_channel: str | None = None
     staff_usergroup: str | None = None
+    # A new password: "staff" approve it or "self" (applied at once); its Down held this long.
+    password_reset: str = "staff"
+    reset_grace: timedelta = timedelta(minutes=30)
     # One-time links (bill uploads, new credentials) start with this URL and live this long.
     public_url: str = "http://127.0.0.1:3000"
     link_ttl: timedelta = timedelta(hours=24)

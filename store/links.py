@@ -24,7 +24,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from store.errors import UserFacingError
-from store.models import LinkKind, OneTimeLink
+from store.models import LinkKind, OneTimeLink, Request, SipAccount
 from store.types import utcnow
 
 DEFAULT_TTL = timedelta(hours=24)
@@ -109,9 +109,9 @@ def open_link(
     """The link behind `token` if it may still be used; else `LinkRefused` saying why."""
     link = _find(session, token, kind)
     if link.used_at is not None:
-        raise _used(kind, link.used_at)
+        raise _used(kind, link.used_at, _username_of(session, link.request_id))
     if link.expires_at <= (now or utcnow()):
-        raise _expired(kind)
+        raise _expired(kind, _username_of(session, link.request_id))
     return OpenLink(link.id, link.request_id, kind, link.expires_at)
 
 
@@ -136,8 +136,8 @@ def claim(session: Session, link: OpenLink, *, now: datetime | None = None) -> d
             select(OneTimeLink.used_at).where(OneTimeLink.id == link.id)
         ).scalar_one()
         if row is not None:
-            raise _used(link.kind, row)
-        raise _expired(link.kind)
+            raise _used(link.kind, row, _username_of(session, link.request_id))
+        raise _expired(link.kind, _username_of(session, link.request_id))
     return at
 
 
@@ -160,7 +160,7 @@ def reveal(session: Session, token: str, *, now: datetime | None = None) -> Cred
         select(OneTimeLink.sealed).where(OneTimeLink.id == link.id)
     ).scalar_one()
     if sealed is None:
-        raise _expired(LinkKind.CREDENTIALS)
+        raise _expired(LinkKind.CREDENTIALS, _username_of(session, link.request_id))
     credentials = _unseal(token, token_hash(token), sealed)
     claim(session, link, now=now)
     return credentials
@@ -254,7 +254,29 @@ def _unknown() -> LinkRefused:
     )
 
 
-def _expired(kind: LinkKind) -> LinkRefused:
+def _username_of(session: Session, request_id: int) -> str | None:
+    """The SIP account a credentials link was for: the one reset, or the one created."""
+    request = session.get(Request, request_id)
+    if request is None:
+        return None
+    if request.sip_account_id is not None:
+        account = session.get(SipAccount, request.sip_account_id)
+        if account is not None:
+            return account.username
+    username = (request.details or {}).get("username")
+    return str(username) if username else None
+
+
+def _ask_again(username: str | None) -> str:
+    """The real command that asks for a new password, with the account when it is known."""
+    name = username or "SIP_ACCOUNT"
+    return (
+        f"ask for a new password in your Slack channel: /sip password {name} "
+        f"(or @sipdesk sip password {name})"
+    )
+
+
+def _expired(kind: LinkKind, username: str | None = None) -> LinkRefused:
     if kind is LinkKind.UPLOAD:
         return LinkRefused(
             "expired",
@@ -264,11 +286,11 @@ def _expired(kind: LinkKind) -> LinkRefused:
     return LinkRefused(
         "expired",
         "This link has expired and the password it held was deleted. "
-        "Ask our support team in your Slack channel to set a new password.",
+        f"To get another password, {_ask_again(username)}.",
     )
 
 
-def _used(kind: LinkKind, used_at: datetime) -> LinkRefused:
+def _used(kind: LinkKind, used_at: datetime, username: str | None = None) -> LinkRefused:
     if kind is LinkKind.UPLOAD:
         return LinkRefused(
             "used",
@@ -279,7 +301,8 @@ def _used(kind: LinkKind, used_at: datetime) -> LinkRefused:
     return LinkRefused(
         "used",
         f"These credentials were already viewed on {when(used_at)}, and they are shown only "
-        "once. If that was not you, tell our support team in your Slack channel at once: "
-        "they will set a new password.",
+        f"once. If that was not you, {_ask_again(username)} at once: the password you did "
+        "not see stops working the moment a new one is set. Our support team can also do it "
+        "for you.",
         used_at,
     )

@@ -64,6 +64,7 @@ class RequestKind(enum.StrEnum):
     PSTN_CALLER_ID = "pstn_caller_id"
     VOIP_CALLER_ID = "voip_caller_id"
     NEW_SIP_ACCOUNT = "new_sip_account"
+    PASSWORD_RESET = "password_reset"  # a new password for an existing SIP account
 
 
 class RequestState(enum.StrEnum):
@@ -281,6 +282,8 @@ class Silence(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A password reset's hold: it also ends the moment the account registers again.
+    until_registered: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class AlertKind(enum.StrEnum):

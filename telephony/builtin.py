@@ -105,9 +105,15 @@ class BuiltinPlatform:
     def reset_password(self, username: str) -> str:
         """Store a hash of a new strong password and return the password (shown once)."""
         password = new_password()
-        with store_errors(), self._database.session() as session:
-            self._book.account(session, username, lock=True).password_hash = hash_password(password)
+        self.set_password(username, password)
         return password
+
+    def set_password(self, username: str, password: str) -> None:
+        """Store a fresh salted scrypt hash of `password`; the registrations feed is not ours
+        to edit, so a device registered with the old password stays listed until it expires."""
+        hashed = hash_password(password)
+        with store_errors(), self._database.session() as session:
+            self._book.account(session, username, lock=True).password_hash = hashed
 
     def check_password(self, username: str, password: str) -> bool:
         """True when `password` is the account's current password (for a built-in registrar)."""

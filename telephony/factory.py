@@ -47,10 +47,11 @@ def build_platform(
         raise ValueError("the Kamailio platform needs the URL of Kamailio's database")
     engine = kamailio_engine(kamailio_db_url, timeout=timeout)
     source: RegistrationsSource
+    rpc = KamailioRpc(kamailio_jsonrpc_url, timeout=timeout) if kamailio_jsonrpc_url else None
     if kamailio_registrations_source == "jsonrpc":
-        if not kamailio_jsonrpc_url:
+        if rpc is None:
             raise ValueError("reading registrations with ul.dump needs Kamailio's JSON-RPC URL")
-        source = UlDump(KamailioRpc(kamailio_jsonrpc_url, timeout=timeout))
+        source = UlDump(rpc)
     elif kamailio_registrations_source == "location_table":
         source = LocationTable(engine, timezone=kamailio_timezone)
     else:
@@ -59,5 +60,5 @@ def build_platform(
             "(jsonrpc or location_table)"
         )
     return KamailioPlatform(
-        database, sip_domain=sip_domain, kamailio_db=engine, registrations_source=source
+        database, sip_domain=sip_domain, kamailio_db=engine, registrations_source=source, rpc=rpc
     )

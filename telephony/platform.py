@@ -87,6 +87,15 @@ class TelephonyPlatform(Protocol):
         """Give the account a new strong password and return it (shown once)."""
         ...
 
+    def set_password(self, username: str, password: str) -> None:
+        """Make `password` the account's only password, at once; the old one stops working.
+
+        Setting the same password again changes nothing (a re-run after a crash is safe). The
+        caller chose it (telephony.credentials.new_password) and keeps it sealed until shown.
+        Devices registered with the old password are dropped where the registrar allows it.
+        """
+        ...
+
     def registrations(self) -> Registrations:
         """The current registrations of every SIP account."""
         ...

@@ -29,7 +29,7 @@ from store import links
 from store.errors import UserFacingError
 from store.evidence import has_source
 from store.links import LinkRefused, OpenLink
-from store.models import LinkKind, RequestState
+from store.models import LinkKind, RequestKind, RequestState
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,9 @@ class PagesApp:
         csrf = self._csrf.token_for(links.token_hash(token))
         cookie = self._csrf.cookie(csrf, str(environ.get("PATH_INFO")))
         if kind is LinkKind.CREDENTIALS:
-            body = render.credentials_intro(link.request_id, facts.customer_name, csrf)
+            body = render.credentials_intro(
+                link.request_id, facts.customer_name, csrf, _heading(facts.kind)
+            )
         else:
             number = facts.details.get("number")
             summary = render.RequestSummary(
@@ -230,7 +232,8 @@ class PagesApp:
         title = "Credentials not shown"
         try:
             with self._services.db.session() as session:
-                links.open_link(session, token, LinkKind.CREDENTIALS)
+                link = links.open_link(session, token, LinkKind.CREDENTIALS)
+                heading = _heading(load_facts(session, link.request_id).kind)
             length = _content_length(environ)
             if length > 4096:
                 return self._say(environ, "413 Content Too Large", title, _stale_page())
@@ -243,7 +246,7 @@ class PagesApp:
             return self._refused(environ, LinkKind.CREDENTIALS, refused)
         except FormRefused:
             return self._say(environ, "400 Bad Request", title, _stale_page())
-        return Answer("200 OK", render.credentials_shown(credentials))
+        return Answer("200 OK", render.credentials_shown(credentials, heading))
 
     def _refused(self, environ: Environ, kind: LinkKind, refused: LinkRefused) -> Answer:
         status = "404 Not Found" if refused.reason == "unknown" else "410 Gone"
@@ -310,3 +313,8 @@ def _too_large() -> str:
 
 def _stale_page() -> str:
     return "This page has gone stale or was not opened from your link. Reload it and try again."
+
+
+def _heading(kind: RequestKind) -> str:
+    """A reset's page says what it is: a new password, not a new account."""
+    return render.NEW_PASSWORD if kind is RequestKind.PASSWORD_RESET else render.NEW_ACCOUNT

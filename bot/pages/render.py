@@ -71,16 +71,29 @@ def upload_form(summary: RequestSummary, csrf: str) -> bytes:
     return page(f"Upload a bill for request #{summary.request_id}", body)
 
 
-def credentials_intro(request_id: int, customer: str, csrf: str) -> bytes:
-    body = _fill("credentials_intro.html", request_id=request_id, customer=customer, csrf=csrf)
-    return page("Your new SIP account", body)
+NEW_ACCOUNT = "Your new SIP account"
+NEW_PASSWORD = "A new password for your SIP account"
 
 
-def credentials_shown(credentials: Credentials) -> bytes:
+def credentials_intro(
+    request_id: int, customer: str, csrf: str, heading: str = NEW_ACCOUNT
+) -> bytes:
+    body = _fill(
+        "credentials_intro.html",
+        request_id=request_id,
+        customer=customer,
+        csrf=csrf,
+        heading=heading,
+    )
+    return page(heading, body)
+
+
+def credentials_shown(credentials: Credentials, heading: str = NEW_ACCOUNT) -> bytes:
     body = _fill(
         "credentials.html",
         domain=credentials.domain,
         username=credentials.username,
         password=credentials.password,
+        heading=heading,
     )
-    return page("Your new SIP account", body)
+    return page(heading, body)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from handlers.approvals.apply import applied_sentence, apply_change
 from handlers.approvals.credentials import DUE, SENT, UNDELIVERED, fresh_link, link_for, show_link
 from handlers.approvals.flow import refresh_card, send_to_staff
+from handlers.approvals.new_password import LinkNotShown, apply_new_password, new_password_said
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import current
 from handlers.notify import Notifier
@@ -50,8 +51,8 @@ def apply_request(request_id: int) -> str:
         url: str | None = None
         if facts.state is S.APPROVED:
             try:
-                url = _apply(services, facts)
-            except TelephonyError as refused:
+                url = _apply(services, notifier, facts)
+            except (TelephonyError, LinkNotShown) as refused:
                 _failed(services, notifier, request_id, refused)
                 return "failed"
             except TransitionRefused as moved:  # a decision overtook this run
@@ -70,8 +71,14 @@ def post_card(request_id: int) -> str:
     return "card"
 
 
-def _apply(services: Services, facts: RequestFacts) -> str | None:
+def _apply(services: Services, notifier: Notifier, facts: RequestFacts) -> str | None:
     """Make the change, then record `applied`; the credentials link's URL for a new account."""
+    if facts.kind is RequestKind.PASSWORD_RESET:
+        # Decided, set and delivered there, before `applied`: a re-run makes one live link.
+        apply_new_password(services, notifier, facts)
+        with services.db.session() as session:
+            transition(session, facts.id, S.APPLIED, actor=JOB_ACTOR, expected=S.APPROVED)
+        return None
     if facts.kind is RequestKind.NEW_SIP_ACCOUNT and not facts.details.get("username"):
         facts = _with_username(services, facts)
     credentials = apply_change(services, facts)
@@ -117,7 +124,12 @@ def _follow_up(services: Services, notifier: Notifier, request_id: int, url: str
     refresh_card(services, notifier, request_id)
     if not told:
         shown = facts.details.get("credentials") != UNDELIVERED
-        said = f":white_check_mark: Applied. {applied_sentence(facts, link_shown=shown)}"
+        sentence = (
+            new_password_said(services, facts)
+            if facts.kind is RequestKind.PASSWORD_RESET
+            else applied_sentence(facts, link_shown=shown)
+        )
+        said = f":white_check_mark: Applied. {sentence}"
         tell_customer(services, notifier, request_id, said)
         with services.db.session() as session:
             remember_applied_told(session, request_id)
@@ -125,7 +137,10 @@ def _follow_up(services: Services, notifier: Notifier, request_id: int, url: str
 
 
 def _failed(
-    services: Services, notifier: Notifier, request_id: int, refused: TelephonyError
+    services: Services,
+    notifier: Notifier,
+    request_id: int,
+    refused: TelephonyError | LinkNotShown,
 ) -> None:
     log.warning("request #%s not applied: %s", request_id, refused)
     with services.db.session() as session:

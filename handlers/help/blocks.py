@@ -17,6 +17,10 @@ SIP_LINES = (
         "/sip new LABEL",
         "ask for a new SIP account (one device per account; may cost money on your plan)",
     ),
+    (
+        "/sip password SIP_ACCOUNT",
+        "a new password for a SIP account (its device stops working until it gets it)",
+    ),
     ("/sip menu", "support staff: post the buttons for asking in this channel"),
     ("/sip whois", "to which customer this channel is linked"),
     ("/sip link CUSTOMER_REF", "support staff: link this channel to a customer"),

@@ -36,6 +36,7 @@ KIND_LABELS = {
     RequestKind.PSTN_CALLER_ID: "PSTN caller ID",
     RequestKind.VOIP_CALLER_ID: "VoIP caller ID",
     RequestKind.NEW_SIP_ACCOUNT: "New SIP account",
+    RequestKind.PASSWORD_RESET: "New password",
 }
 
 

@@ -25,6 +25,7 @@ _KIND = {
     RequestKind.PSTN_CALLER_ID: "PSTN caller ID",
     RequestKind.VOIP_CALLER_ID: "VoIP caller ID",
     RequestKind.NEW_SIP_ACCOUNT: "new SIP account",
+    RequestKind.PASSWORD_RESET: "new password",
 }
 
 

@@ -78,6 +78,20 @@ def credentials_message(
     return text, blocks
 
 
+def new_password_message(
+    url: str, label: str, username: str, domain: str, ttl: timedelta
+) -> tuple[str, list[Block]]:
+    """What the asker of a new password sees: the old one is gone, the new one is on a page."""
+    text = (
+        f"A new password is set for “{escape(label or username)}”: username "
+        f"`{escape(username)}`, domain `{escape(domain)}`; the old password no longer works. "
+        f"The new one is shown once, on a page only your link opens (within {_hours(ttl)}): "
+        "open it when you are at the phone."
+    )
+    blocks = credentials_message(url, label, username, domain, ttl)[1]
+    return text, [{"type": "section", "text": {"type": "mrkdwn", "text": text}}, blocks[1]]
+
+
 def _hours(ttl: timedelta) -> str:
     hours = max(1, round(ttl.total_seconds() / 3600))
     return "1 hour" if hours == 1 else f"{hours} hours"

@@ -29,3 +29,8 @@ def issue_credentials_link(services: Services, request_id: int, credentials: Cre
             credentials=credentials,
         )
     return f"{services.public_url}{CREDENTIALS_PATH}{token}"
+
+
+def credentials_url(services: Services, token: str) -> str:
+    """The address of a credentials page whose link a caller issued in its own transaction."""
+    return f"{services.public_url}{CREDENTIALS_PATH}{token}"

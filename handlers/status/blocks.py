@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.ages import describe
+from handlers.ask_menu import new_password_button
 from handlers.mrkdwn import SECTION_LIMIT, escape, quote
 from handlers.status.flow import CustomerStatus
 from store.account_status import AccountStatusLine
@@ -40,6 +41,8 @@ def status_blocks(report: CustomerStatus, now: datetime | None = None) -> list[B
     chunks = _chunks(lines)
     for chunk in chunks[:MAX_SECTIONS]:
         blocks.append(_section("\n".join(chunk)))
+    if report.asked_for is not None and len(report.accounts) == 1:
+        blocks.append(new_password_button(report.accounts[0].username))
     hidden = sum(len(c) for c in chunks[MAX_SECTIONS:])
     footer = f"Times in {report.timezone.key}. Down: no device is registered."
     if hidden:

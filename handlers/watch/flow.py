@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from handlers.notify import Notifier
-from handlers.watch import alerts, blocks, incidents
+from handlers.watch import alerts, blocks, incidents, mutes
 from handlers.watch.policy import WatchPolicy
 from handlers.watch.snapshot import Changes, Known, compare
 from store.claims import won
@@ -251,6 +251,8 @@ def record(
     if rows:
         session.execute(update(SipAccount), list(rows.values()))
     session.add_all(new_outages)
+    # A device registered after a new password: the Down alerts held for it go out again.
+    mutes.end_holds_on_register(session, [*changes.came_up, *changes.registered_again], now)
     return flapping
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from store.errors import UserFacingError
 from store.models import Silence
+from store.password_resets import end_holds
 
 _DURATION = re.compile(r"(\d{1,4})\s*(m|min|mins|h|hr|hrs|d|w)", re.IGNORECASE)
 _UNIT = {
@@ -87,3 +88,8 @@ def active_silences(session: Session, now: datetime) -> tuple[set[int], set[int]
     customers = {c for c, a in rows if c is not None and a is None}
     accounts = {a for _, a in rows if a is not None}
     return customers, accounts
+
+
+def end_holds_on_register(session: Session, account_ids: list[int], now: datetime) -> None:
+    """A device registered again: the holds of a new password that waited for it end now."""
+    end_holds(session, account_ids, now)

@@ -21,7 +21,8 @@ from store.models import SipAccount
 from telephony.accounts import AccountBook, clean_label, store_errors
 from telephony.caller_ids import e164, voip_name, voip_number
 from telephony.credentials import new_password, new_username
-from telephony.errors import Conflict
+from telephony.errors import Conflict, TelephonyError
+from telephony.kamailio.jsonrpc import KamailioRpc
 from telephony.kamailio.tables import subscriber, unavailable_on_db_error, usr_preferences
 from telephony.platform import RegistrationsSource
 from telephony.types import NewSipAccount, Registrations, SipAccountInfo
@@ -58,12 +59,14 @@ class KamailioPlatform:
         sip_domain: str,
         kamailio_db: Engine,
         registrations_source: RegistrationsSource,
+        rpc: KamailioRpc | None = None,
     ) -> None:
         self.sip_domain = sip_domain  # also the digest realm (kamailio.cfg challenges with it)
         self._database = database
         self._book = AccountBook(database)
         self._kamailio = kamailio_db
         self._registrations = registrations_source
+        self._rpc = rpc  # usrloc's memory: where a registered contact can be dropped
 
     # ----- reading -----
 
@@ -179,6 +182,36 @@ class KamailioPlatform:
                     conn.execute(insert(subscriber).values(**row))
                     changed = True
         return changed
+
+    def set_password(self, username: str, password: str) -> None:
+        """New HA1 hashes in `subscriber` (the row is recreated if it went missing); then the
+        account's contacts are dropped from usrloc, so the old device is Down at once."""
+        with store_errors(), self._database.session() as session:
+            self._book.account(session, username, lock=True)
+            values = self._hashes(username, password)
+            with unavailable_on_db_error(), self._kamailio.begin() as conn:
+                changed = conn.execute(
+                    update(subscriber)
+                    .where(subscriber.c.username == username)
+                    .where(subscriber.c.domain == self.sip_domain)
+                    .values(**values)
+                ).rowcount
+                if not changed:
+                    conn.execute(
+                        insert(subscriber).values(**self._subscriber_row(username, password))
+                    )
+        self._drop_contacts(username)
+
+    def _drop_contacts(self, username: str) -> None:
+        # auth_db checks the digest on the next REGISTER only: a contact saved with the old
+        # password would keep taking calls until it expires. `ul.rm` ends it now (use_domain=0:
+        # the AoR is the username). Best effort: the password is already changed either way.
+        if self._rpc is None:
+            return
+        try:
+            self._rpc.call("ul.rm", "location", username)
+        except TelephonyError as error:  # "AOR not found" when nothing is registered
+            log.info("no contact of %s dropped from usrloc: %s", username, error)
 
     def reset_password(self, username: str) -> str:
         """New HA1 hashes in `subscriber` (the row is recreated if it went missing)."""

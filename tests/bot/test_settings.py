@@ -93,3 +93,26 @@ def test_the_log_level_is_read_in_any_case(monkeypatch: pytest.MonkeyPatch):
 def test_any_address_or_host_name_is_a_host(monkeypatch: pytest.MonkeyPatch, host: str):
     monkeypatch.setenv("HOST", host)
     assert load_settings(_env_file=None).host == host
+
+
+def test_a_new_password_is_decided_by_staff_and_its_down_held_30_minutes_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    from datetime import timedelta
+
+    from bot.settings import PasswordResetPolicy
+
+    settings = load_settings(_env_file=None)
+    assert settings.password_reset is PasswordResetPolicy.STAFF
+    assert settings.reset_grace == timedelta(minutes=30)
+    monkeypatch.setenv("SIPDESK_PASSWORD_RESET", "self")
+    monkeypatch.setenv("SIPDESK_RESET_GRACE", "2h")
+    settings = load_settings(_env_file=None)
+    assert settings.password_reset is PasswordResetPolicy.SELF
+    assert settings.reset_grace == timedelta(hours=2)
+    for name, value in (("SIPDESK_PASSWORD_RESET", "anyone"), ("SIPDESK_RESET_GRACE", "3d")):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(SettingsError) as error:
+            load_settings(_env_file=None)
+        assert any(p.startswith(name) for p in error.value.problems), error.value.problems
+        monkeypatch.delenv(name)

@@ -29,6 +29,13 @@ def test_the_demo_shows_the_request_paths(tmp_path: Path):
     assert "This bill does not prove the number is yours" in out  # a failing bill first
     assert "✅ +35317654321 is billed as a line on this bill." in out  # the bill's checks
     assert "costs *5.00 EUR per month*" in out and "[ Accept ]" in out
+    # a new password: confirmed by the asker, approved, the link, Down and Up without an alert
+    assert "The device registered on *Reception desk* (`k3x9q2m7ab`) now (Yealink T46U" in out
+    assert "· New password" in out and "[ Confirm ]" in out
+    assert "A new password is set for “Reception desk”" in out
+    assert "# A new password for your SIP account (password shown once" in out
+    assert "Reception desk: Down" in out and "Reception desk: Up" in out
+    assert "(no Down alert in #globex-voip" in out and "(still no alert, and no" in out
     # the credentials, to the asker alone, as a link to a page that shows them once (bot/pages)
     assert "Its password is shown once, on a page only your link opens" in out
     assert "[ Change caller ID ] [ New SIP account ] [ SIP status ]" in out

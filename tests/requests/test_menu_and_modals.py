@@ -32,7 +32,7 @@ def click_menu(desk: Desk, menu: dict[str, object], user: str, action_id: str) -
 def test_staff_post_the_menu_and_its_buttons_open_their_modals(desk: Desk):
     w = desk.world
     menu = post_menu(desk)
-    assert buttons(menu) == ["Change caller ID", "New SIP account", "SIP status"]
+    assert buttons(menu) == ["Change caller ID", "New SIP account", "SIP status", "New password"]
     assert click_menu(desk, menu, w.carol, "menu_change_caller_id")["callback_id"] == callerid.MODAL
     assert click_menu(desk, menu, w.carol, "menu_new_sip_account")["callback_id"] == new_sip.MODAL
     status = click_menu(desk, menu, w.carol, "menu_sip_status")

@@ -327,13 +327,14 @@ def kamailio_platform(
     database: Database, server: KamailioServer, *, source: str
 ) -> KamailioPlatform:
     engine = kamailio_engine(server.db_url, timeout=5)
-    registrations = (
-        UlDump(KamailioRpc(server.jsonrpc_url, timeout=5))
-        if source == "jsonrpc"
-        else LocationTable(engine)
-    )
+    rpc = KamailioRpc(server.jsonrpc_url, timeout=5)
+    registrations = UlDump(rpc) if source == "jsonrpc" else LocationTable(engine)
     return KamailioPlatform(
-        database, sip_domain=SIP_DOMAIN, kamailio_db=engine, registrations_source=registrations
+        database,
+        sip_domain=SIP_DOMAIN,
+        kamailio_db=engine,
+        registrations_source=registrations,
+        rpc=rpc,
     )
 
 

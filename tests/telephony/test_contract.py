@@ -61,6 +61,22 @@ def test_resetting_a_password_gives_a_new_one(harness: Harness) -> None:
     assert platform.sip_account(account.username).username == account.username
 
 
+def test_setting_a_chosen_password_is_repeatable_and_never_stored_in_clear(
+    harness: Harness,
+) -> None:
+    platform = harness.platform
+    account = platform.create_sip_account(harness.customer.customer_ref, "Desk")
+
+    platform.set_password(account.username, "Chosen0ncePassword99")
+    platform.set_password(account.username, "Chosen0ncePassword99")  # a re-run: same end state
+
+    # The password registers (sipsak against Kamailio; the built-in feed takes any device).
+    harness.register_device(account.username, "Chosen0ncePassword99", 42031, 30)
+    assert "Chosen0ncePassword99" not in (store_row(platform, account.username).password_hash or "")
+    with pytest.raises(NotFound):
+        platform.set_password("nosuchuser00", "Chosen0ncePassword99")
+
+
 def test_pstn_caller_id_is_set_withheld_and_read_back(harness: Harness) -> None:
     platform = harness.platform
     account = platform.create_sip_account(harness.customer.customer_ref, "Desk")

@@ -240,3 +240,24 @@ def test_an_outbound_call_with_the_caller_id_withheld_is_anonymous(
         invite
     )
     assert "Privacy: id" in headers
+
+
+def test_a_new_password_drops_the_registered_device_and_refuses_the_old_one(
+    platform: KamailioPlatform, customer_ref: str, phone: Phone
+) -> None:
+    account = platform.create_sip_account(customer_ref, "Reception")
+    assert phone.register(account.username, account.password, contact_port=42011).ok
+    eventually(platform.registrations, lambda r: r.is_up(account.username))
+
+    platform.set_password(account.username, "NewPassw0rdFromSipdesk")
+
+    # usrloc forgot the contact saved with the old password: the account is Down at once.
+    registrations = eventually(platform.registrations, lambda r: not r.is_up(account.username))
+    assert not registrations.is_up(account.username)
+    old = phone.register(account.username, account.password, contact_port=42011)
+    assert not old.ok
+    assert "401 Unauthorized" in old.output or "403" in old.output
+    assert phone.register(account.username, "NewPassw0rdFromSipdesk", contact_port=42011).ok
+    # Setting the same password again (a re-run) changes nothing the phone notices.
+    platform.set_password(account.username, "NewPassw0rdFromSipdesk")
+    assert phone.register(account.username, "NewPassw0rdFromSipdesk", contact_port=42011).ok
