@@ -31,6 +31,8 @@ _STATUS = re.compile(r"^\s*(\d{3})\b")
 _BUSY = frozenset({486, 600})
 _NO_ANSWER = frozenset({408, 480, 487})  # timed out, unavailable, cancelled while ringing
 _MAX_FRAME = 65536
+# baresip 1.0's aufile closes the call when the prompt's file ends: the time to key in is over.
+_PROMPT_OVER = "end of file"
 
 
 class CtrlError(Exception):
@@ -140,7 +142,7 @@ class _Call:
         if self.answered_at is not None:
             if self.complete:
                 result = CallResult.KEYED
-            elif self.hung_up_by_us:
+            elif self.hung_up_by_us or reason == _PROMPT_OVER:
                 result = CallResult.NO_KEYS
             else:
                 result = CallResult.HUNG_UP
