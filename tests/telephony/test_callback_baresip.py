@@ -141,4 +141,5 @@ def key_in_once_answered(conn: socket.socket, digits: str) -> None:
             if event.get("type") == "CALL_ESTABLISHED":
                 data = json.dumps({"command": "sndcode", "params": digits}).encode()
                 conn.sendall(str(len(data)).encode() + b":" + data + b",")
+                conn.recv(4096)  # baresip's answer: closing at once may lose the command
                 return
