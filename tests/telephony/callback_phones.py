@@ -210,7 +210,7 @@ def _reply(status: str, body: str = "Content-Length: 0\n") -> str:
 
 
 def sipp_scenario(behaviour: str, digits: str = "") -> str:
-    """A phone that is `busy`, rings with `no-answer`, or answers and keys `digits` in by SIP
+    """A phone that is `busy`, refuses the call (`reject`), rings with `no-answer`, or answers and keys `digits` in by SIP
     INFO (`info`), or keys nothing (`silent`). (RFC 4733 keys come from a second baresip.)"""
     steps = ['<recv request="INVITE" rrs="true"/>\n']
     if behaviour == "info":
@@ -219,8 +219,9 @@ def sipp_scenario(behaviour: str, digits: str = "") -> str:
             '<recv request="INVITE" rrs="true"><action><ereg regexp=".*" search_in="hdr" '
             'header="From:" check_it="true" assign_to="caller"/></action></recv>\n'
         ]
-    if behaviour == "busy":
-        steps.append(_send(_reply("486 Busy Here")))
+    if behaviour in ("busy", "reject"):
+        status = "486 Busy Here" if behaviour == "busy" else "603 Decline"
+        steps.append(_send(_reply(status)))
         steps.append('<recv request="ACK"/>\n')
     elif behaviour == "no-answer":
         steps.append(_send(_reply("180 Ringing")))

@@ -104,6 +104,13 @@ def test_callback_a_busy_phone(line: Line, tmp_path: Path):
     assert outcome.detail.startswith("486")
 
 
+def test_callback_a_phone_that_declines(line: Line, tmp_path: Path):
+    with run_sipp(tmp_path / "sipp", line.server.gateway_port, sipp_scenario("reject")):
+        outcome = line.caller.call_with_code(NUMBER, 6)
+    assert outcome.result is CallResult.REJECTED, outcome
+    assert outcome.detail.startswith("603")
+
+
 def test_callback_a_phone_that_rings_out(line: Line, tmp_path: Path):
     with run_sipp(tmp_path / "sipp", line.server.gateway_port, sipp_scenario("no-answer")):
         outcome = line.caller.call_with_code(NUMBER, 6)
