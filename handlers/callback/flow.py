@@ -134,7 +134,10 @@ def _claim(
             f"I have called {number} {MAX_CALLS} times for this request (or taken "
             f"{MAX_ENTRIES} codes), which is as many as I make: please share a bill."
         )
-    rules.check_callable(number, customer.country, setup.countries)
+    try:
+        rules.check_callable(number, customer.country, setup.countries)
+    except UserFacingError as never:
+        return never.message
     zones = rules.zones_of(number, customer.country, _zone(customer.timezone))
     if rules.is_quiet(now, zones, setup.quiet_hours):
         return _quiet(number, now, zones, setup.quiet_hours)
@@ -193,7 +196,12 @@ def run_call(services: Services, notifier: Notifier, call_id: int) -> str:
     if utcnow() >= expires:
         _tell(services, notifier, request_id, "expired", number, setup)
         return "expired"
-    outcome = setup.caller.call_with_code(number, codes.LENGTH)
+    try:
+        outcome = setup.caller.call_with_code(number, codes.LENGTH)
+    except Exception as broken:
+        # The line itself broke (not the far end): the call ends as failed, the request is free.
+        log.exception("the call-back line failed on call %s", call_id)
+        outcome = CallOutcome(CallResult.FAILED, detail=f"caller error: {type(broken).__name__}")
     said = _judge(services, request_id, outcome, stored_hash, expires)
     with services.db.session() as session:
         callbacks.end(

@@ -210,8 +210,9 @@ def _reply(status: str, body: str = "Content-Length: 0\n") -> str:
 
 
 def sipp_scenario(behaviour: str, digits: str = "") -> str:
-    """A phone that is `busy`, refuses the call (`reject`), rings with `no-answer`, or answers and keys `digits` in by SIP
-    INFO (`info`), or keys nothing (`silent`). (RFC 4733 keys come from a second baresip.)"""
+    """A phone that is `busy`, refuses the call (`reject`), rings out (`no-answer`), answers
+    and keys `digits` in by SIP INFO (`info`), or keys nothing (`silent`). (RFC 4733 keys come
+    from a second baresip.)"""
     steps = ['<recv request="INVITE" rrs="true"/>\n']
     if behaviour == "info":
         # The caller's From (with its tag) is kept to address the INFO requests back.
