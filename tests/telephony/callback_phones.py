@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telephony_world import SIP_DOMAIN, KamailioServer, free_port, missing, stop
+from telephony_world import (
+    SIP_DOMAIN,
+    KamailioServer,
+    free_port,
+    free_udp_and_tcp_port,
+    missing,
+    stop,
+)
 
 from telephony.callback.prompt import make_prompt
 
@@ -29,19 +36,6 @@ def need(binary: str, package: str) -> str:
         missing(f"{binary} is not installed (Debian package {package})")
     assert found is not None
     return found
-
-
-def free_sip_port() -> int:
-    """A port free for UDP and TCP alike (baresip's sip_listen binds both)."""
-    for _ in range(50):
-        port = free_port(socket.SOCK_DGRAM)
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    raise AssertionError("no port free for both UDP and TCP")
 
 
 def silence_wav(folder: Path, seconds: int = 60) -> Path:
@@ -106,7 +100,7 @@ def run_baresip(
     """baresip with `account` (an accounts-file line), listening on loopback only."""
     binary = need("baresip", "baresip")
     folder.mkdir(parents=True, exist_ok=True)
-    sip_port = sip_port or free_sip_port()
+    sip_port = sip_port or free_udp_and_tcp_port()
     ctrl_port = free_port(socket.SOCK_STREAM)
     rtp = free_port(socket.SOCK_DGRAM)
     lines = [
