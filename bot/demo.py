@@ -18,13 +18,13 @@ from pydantic import SecretStr
 
 import ocr_checks
 from bot.demo_render import indent, render_blocks
-from bot.demo_scenes import onboarding, pages, requests
+from bot.demo_scenes import callback, onboarding, pages, requests
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
 from bot.demo_scenes.password import play as play_new_password
 from bot.pages.serve import door_limits, pages_app
 from bot.runtime import Runtime, start_runtime
-from bot.settings import Settings
+from bot.settings import CallBackCallerKind, Settings
 from bot.web import HttpServer, make_wsgi
 from bot.worker import JobWorker
 from slack_sandbox import DemoWorld, Signature, SlackDriver, SlackSandbox
@@ -112,6 +112,10 @@ def _demo_settings(
             "host": "127.0.0.1",
             "port": port,
             "public_url": None,
+            # No telephone network here: the call-back rings the stand-in phone, at any hour.
+            "callback_caller": CallBackCallerKind.STAND_IN,
+            "callback_from": settings.callback_from or "+35315550100",
+            "callback_quiet_hours": "off",
         }
     )
 
@@ -148,6 +152,7 @@ def play(stage: Stage, out: Print) -> None:
     watch_scene.play(stage, out)
     requests.play(stage, out)
     pages.play(stage, out)
+    callback.play(stage, out)
 
     health = stage.server.url + "/healthz"
     out(f"GET {health}")

@@ -13,15 +13,16 @@ from bot.ack_runner import stop_listeners
 from bot.health import HealthCheck
 from bot.local_redis import connect as connect_redis
 from bot.local_redis import stop_started as stop_private_redis
-from bot.settings import Settings
+from bot.settings import CallBackCallerKind, Settings
 from bot.slack_app import build_app
 from handlers.refs import use_seal_key
 from handlers.registry import Registry
-from handlers.services import Services
+from handlers.services import CallBackSetup, Services
 from store.db import Database, Deadlines
 from store.migrate import is_up_to_date, upgrade
 from store.redact import mask_url, redact
 from telephony import TelephonyPlatform, build_platform
+from telephony.callback import BaresipCaller, CallBackCaller, StandInPhone
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +130,36 @@ def telephony_platform(settings: Settings, db: Database) -> TelephonyPlatform:
     )
 
 
+def callback_setup(settings: Settings, client: redis.Redis) -> CallBackSetup | None:
+    """The call-back line of SIPDESK_CALLBACK_CALLER, or None when it is off."""
+    kind = settings.callback_caller
+    if kind is CallBackCallerKind.OFF or settings.callback_from is None:
+        return None
+    caller: CallBackCaller
+    if kind is CallBackCallerKind.BARESIP:
+        host, _, port = settings.callback_baresip.rpartition(":")
+        caller = BaresipCaller(
+            host,
+            int(port),
+            domain=settings.sip_domain,
+            lock_redis=client,
+            lock_prefix=settings.redis_prefix,
+            ring_seconds=settings.callback_ring,
+        )
+    else:
+        caller = StandInPhone(client, settings.redis_prefix, ring_seconds=settings.callback_ring)
+    key = settings.callback_key.get_secret_value().encode() if settings.callback_key else None
+    return CallBackSetup(
+        caller=caller,
+        calls_from=settings.callback_from,
+        countries=settings.callback_country_list,
+        daily=settings.callback_daily,
+        applies=settings.callback_applies,
+        key=key,
+        quiet_hours=settings.callback_quiet,
+    )
+
+
 def start_runtime(settings: Settings) -> Runtime:
     """Every part the bot runs on; refused without Slack credentials (never a pretend Slack)."""
     if settings.slack_bot_token is None:
@@ -163,6 +194,7 @@ def start_runtime(settings: Settings) -> Runtime:
         public_url=settings.effective_public_url,
         link_ttl=settings.link_ttl,
         file_hosts=settings.extra_file_hosts,
+        callback=callback_setup(settings, client),
     )
     app, registry = build_app(
         services, token=token, signing_secret=secret, api_url=settings.slack_api_url

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import StrEnum
 from ipaddress import ip_address
 from pathlib import Path
@@ -49,6 +49,12 @@ class PasswordResetPolicy(StrEnum):
 class RegistrationsReader(StrEnum):
     JSONRPC = "jsonrpc"  # ul.dump over HTTP JSON-RPC
     LOCATION_TABLE = "location_table"  # usrloc's table (db_mode write-through), for large tables
+
+
+class CallBackCallerKind(StrEnum):
+    OFF = "off"  # no call-back: a bill is the only proof
+    BARESIP = "baresip"  # a baresip beside sipdesk, over ctrl_tcp, dialling through the platform
+    STAND_IN = "stand-in"  # a pretend line, for the demo and tests (no telephone network)
 
 
 class SettingsError(Exception):
@@ -129,6 +135,23 @@ class Settings(BaseSettings):
     kamailio_timezone: str = Field("UTC", validation_alias=_env("KAMAILIO_TIMEZONE"))
     telephony_timeout: float = Field(
         5.0, gt=0, le=120, validation_alias=_env("SIPDESK_TELEPHONY_TIMEOUT")
+    )
+
+    # The call-back proof (issue 15): ring the claimed number, the answerer keys in a code
+    callback_caller: CallBackCallerKind = Field(
+        CallBackCallerKind.OFF, validation_alias=_env("SIPDESK_CALLBACK_CALLER")
+    )
+    callback_from: str | None = Field(None, validation_alias=_env("SIPDESK_CALLBACK_FROM"))
+    callback_baresip: str = Field(
+        "127.0.0.1:4444", validation_alias=_env("SIPDESK_CALLBACK_BARESIP")
+    )
+    callback_countries: str = Field("", validation_alias=_env("SIPDESK_CALLBACK_COUNTRIES"))
+    callback_daily: int = Field(10, ge=1, le=1000, validation_alias=_env("SIPDESK_CALLBACK_DAILY"))
+    callback_applies: bool = Field(False, validation_alias=_env("SIPDESK_CALLBACK_APPLIES"))
+    callback_ring: float = Field(30, ge=1, le=120, validation_alias=_env("SIPDESK_CALLBACK_RING"))
+    callback_key: SecretStr | None = Field(None, validation_alias=_env("SIPDESK_CALLBACK_KEY"))
+    callback_quiet_hours: str = Field(
+        "21:00-08:00", validation_alias=_env("SIPDESK_CALLBACK_QUIET_HOURS")
     )
 
     # The watch, digests and housekeeping (issue 10): the scheduler's periodic work
@@ -229,6 +252,16 @@ class Settings(BaseSettings):
         return self.slack_bot_token is not None
 
     @property
+    def callback_country_list(self) -> tuple[str, ...]:
+        """SIPDESK_CALLBACK_COUNTRIES as ISO codes ("IE, GB" → ("IE", "GB"))."""
+        return tuple(c.strip().upper() for c in self.callback_countries.split(",") if c.strip())
+
+    @property
+    def callback_quiet(self) -> tuple[time, time] | None:
+        """SIPDESK_CALLBACK_QUIET_HOURS as (from, until), None for "off"."""
+        return parse_quiet_hours(self.callback_quiet_hours)
+
+    @property
     def socket_mode(self) -> bool:
         return self.slack_app_token is not None
 
@@ -322,6 +355,7 @@ class Settings(BaseSettings):
                 "SIPDESK_PUSH_TOKEN: at least 32 characters (e.g. `openssl rand -hex 32`); "
                 "leave it unset to keep the push endpoint off"
             )
+        problems += _callback_problems(self)
         problems += _watch_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
@@ -386,6 +420,50 @@ def _env_name(field_or_alias: str) -> str:
     if field is not None and isinstance(field.validation_alias, AliasChoices):
         return str(field.validation_alias.choices[0])
     return field_or_alias.upper()
+
+
+def parse_quiet_hours(text: str) -> tuple[time, time] | None:
+    """ "21:00-08:00" → (21:00, 08:00); "off" → None; ValueError for anything else."""
+    text = text.strip().lower()
+    if text == "off":
+        return None
+    start, dash, until = text.partition("-")
+    if not dash:
+        raise ValueError(text)
+    return time.fromisoformat(start.strip()), time.fromisoformat(until.strip())
+
+
+def _callback_problems(settings: Settings) -> list[str]:
+    import phonenumbers
+
+    problems: list[str] = []
+    if settings.callback_caller is CallBackCallerKind.OFF:
+        return problems
+    number = settings.callback_from
+    try:
+        valid = number is not None and phonenumbers.is_valid_number(phonenumbers.parse(number))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid or number is None or not number.startswith("+"):
+        problems.append(
+            "SIPDESK_CALLBACK_FROM: required with SIPDESK_CALLBACK_CALLER, the E.164 number the "
+            "call-back shows (e.g. +35315550100)"
+        )
+    for code in settings.callback_country_list:
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            problems.append(f"SIPDESK_CALLBACK_COUNTRIES: {code!r} is not a country code (e.g. IE)")
+    try:
+        parse_quiet_hours(settings.callback_quiet_hours)
+    except ValueError:
+        problems.append(
+            "SIPDESK_CALLBACK_QUIET_HOURS: must be HH:MM-HH:MM (e.g. 21:00-08:00) or off"
+        )
+    host, _, port = settings.callback_baresip.rpartition(":")
+    if settings.callback_caller is CallBackCallerKind.BARESIP and (
+        not host or not port.isdigit() or not 0 < int(port) < 65536
+    ):
+        problems.append("SIPDESK_CALLBACK_BARESIP: must be host:port of baresip's ctrl_tcp")
+    return problems
 
 
 def _watch_problems(settings: Settings) -> list[str]:

@@ -52,6 +52,15 @@ class ThreadWorker(QueueWorker):
     def _install_signal_handlers(self) -> None:
         pass  # signals belong to the main thread; `stop` ends the loop instead
 
+    # RQ listens for its remote commands (stop-job, shutdown) on a pub/sub thread that polls
+    # every 60 s, and its teardown joins that thread: a burst could then hold the next job for up
+    # to a minute (seen as a call-back that rang 58 s late). sipdesk sends no such commands.
+    def subscribe(self) -> None:
+        pass
+
+    def unsubscribe(self) -> None:
+        pass
+
     def execute_job(self, job: Job, queue: Queue) -> None:
         if self.priority is None:
             super().execute_job(job, queue)

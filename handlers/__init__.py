@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     approvals,
+    callback,
     caller_id,
     digests,
     help,
@@ -28,6 +29,7 @@ USE_CASES = (
     home,
     status,
     caller_id,
+    callback,
     new_sip,
     approvals,
     menu,

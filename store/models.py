@@ -388,3 +388,37 @@ class OneTimeLink(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
+
+
+class CallBack(Base):
+    """A call-back that proves a claimed number: the platform rings it, the person keys a code.
+
+    Only a keyed hash of the code is kept (handlers/callback/codes.py). `active_for` holds the
+    request's id while the call is queued or ringing and NULL once it ended: at most one call per
+    request at a time, whoever presses the button first.
+    """
+
+    __tablename__ = "callback_calls"
+    __table_args__ = (
+        Index("ix_callback_calls_number_created", "number", "created_at"),
+        Index("ix_callback_calls_customer_created", "customer_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("requests.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(16))  # E.164, the number rung
+    requested_by: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256, hex; never the code
+    code_expires_at: Mapped[datetime] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued, calling, ended
+    outcome: Mapped[str | None] = mapped_column(String(16))  # proven, wrong_code, busy, ...
+    entries: Mapped[int] = mapped_column(Integer, default=0)  # codes keyed in on this call
+    detail: Mapped[str | None] = mapped_column(String(200))  # e.g. the SIP status of a failure
+    active_for: Mapped[int | None] = mapped_column(Integer, unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    answered_at: Mapped[datetime | None] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()

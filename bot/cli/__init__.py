@@ -40,6 +40,9 @@ COMMANDS = {
         "bot.cli.scheduler:scheduler", "Watch polls, digests, housekeeping (leader lock)."
     ),
     "digest": LazyCommand("bot.cli.scheduler:digest", "Send the digests now (--now [CHANNEL])."),
+    "callback-prompt": LazyCommand(
+        "bot.cli.callback:callback_prompt", "Write the call-back's spoken prompt (WAV)."
+    ),
 }
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from handlers.callback.blocks import proof_context, proof_line
 from handlers.mrkdwn import clip, escape
 from handlers.request_facts import RequestFacts
 
@@ -89,6 +91,12 @@ def card_blocks(
     cost = facts.details.get("cost_text")
     if cost:
         blocks.append(_section(f"*Cost accepted by the customer*: {escape(str(cost))}"))
+    proof = facts.details.get("callback_proof")
+    if isinstance(proof, dict):
+        at = datetime.fromisoformat(str(proof["at"]))
+        blocks.append(_section(proof_line(at)))
+        context = proof_context(str(proof.get("number")), str(proof.get("from")), at)
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": context}]})
     if bill is not None:
         checks = "\n".join(f"{c.icon} {escape(c.text)}" for c in bill.checks)
         blocks.append(_section(f"*Bill checks* (verdict: {bill.verdict})\n{checks}"))

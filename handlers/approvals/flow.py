@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 from handlers.approvals.bill_checks import bill_facts
 from handlers.approvals.blocks import BillFacts, Outcome, card_blocks, card_text
 from handlers.approvals.credentials import UNDELIVERED
+from handlers.callback.offer import proof_offer
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import job_queue
-from handlers.links import issue_upload_link
-from handlers.links.blocks import with_upload_button
 from handlers.notify import Block, Notifier, post_once
 from handlers.refs import RequestRef
 from handlers.request_facts import RequestFacts, load_facts
@@ -215,10 +214,7 @@ def ask_for_another_bill(
         "current phone bill (PDF or photo) in this thread: it should show your company's name, "
         "the number as a line on the account, and a date within the last 90 days."
     )
-    url = issue_upload_link(services, ref.id)
-    tell_customer(
-        services, notifier, ref.id, text, with_upload_button(text, url, services.link_ttl)
-    )
+    tell_customer(services, notifier, ref.id, text, proof_offer(services, ref.id, text))
 
 
 def retry(services: Services, notifier: Notifier, ref: RequestRef, actor: str) -> None:

@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session
 
 from handlers.approvals.flow import send_to_staff
 from handlers.asker import Asker, ChannelNotLinked, customer_here
+from handlers.callback.offer import proof_offer
 from handlers.caller_id.grammar import Ask, PstnAsk, VoipAsk, parse_callerid, parse_plain
 from handlers.caller_id.numbers import canonical, country_of, is_anonymous
 from handlers.customer_thread import start_thread
 from handlers.job_runtime import job_queue
-from handlers.links import issue_upload_link
-from handlers.links.blocks import with_upload_button
 from handlers.mrkdwn import clip, escape
 from handlers.notify import Notifier
 from handlers.request_facts import load_facts, pstn_value, voip_value
@@ -98,8 +97,7 @@ def ask_pstn(services: Services, notifier: Notifier, asker: Asker, ask: PstnAsk)
     elif path == "bill":
         assert number is not None
         text = BILL_ASK.format(number=number, holder=escape(holder))
-        url = issue_upload_link(services, request_id)
-        blocks = with_upload_button(text, url, services.link_ttl)
+        blocks = proof_offer(services, request_id, text)
         start_thread(services, notifier, request_id, asker.thread_ts, text, blocks)
     else:
         send_to_staff(services, notifier, request_id)

@@ -9,11 +9,10 @@ from __future__ import annotations
 import logging
 
 from handlers.approvals.flow import send_to_staff
+from handlers.callback.offer import proof_offer
 from handlers.customer_thread import tell_customer
 from handlers.files import FileSource
 from handlers.job_runtime import current
-from handlers.links import issue_upload_link
-from handlers.links.blocks import with_upload_button
 from handlers.notify import Notifier
 from handlers.services import Services
 from ocr_checks import BillError, Claim, Report, examine
@@ -83,8 +82,8 @@ def check_bill(request_id: int) -> str:
     if verdict == "fail":
         why = "\n".join(f"• {r}" for r in reasons)
         text = f":x: This bill does not prove the number is yours:\n{why}\n{ANOTHER}"
-        url = issue_upload_link(services, request_id)  # the last link was used for this bill
-        blocks = with_upload_button(text, url, services.link_ttl)
+        # A new upload link (the last one was used for this bill), and the call-back.
+        blocks = proof_offer(services, request_id, text)
         tell_customer(services, notifier, request_id, text, blocks)
         return "fail"
     label = "checks out" if verdict == "pass" else "needs a closer look by our support team"
@@ -123,10 +122,8 @@ def _refuse(
             expected=S.CHECKING_EVIDENCE,
         )
     text = f":warning: {why}"
-    url = issue_upload_link(services, request_id)  # Slack's file would not do: offer the page
-    tell_customer(
-        services, notifier, request_id, text, with_upload_button(text, url, services.link_ttl)
-    )
+    # Slack's file would not do: offer the page (and the call-back).
+    tell_customer(services, notifier, request_id, text, proof_offer(services, request_id, text))
 
 
 def _highlight(content: bytes, report: Report) -> bytes | None:

@@ -39,3 +39,7 @@ def test_the_demo_shows_the_request_paths(tmp_path: Path):
     # the credentials, to the asker alone, as a link to a page that shows them once (bot/pages)
     assert "Its password is shown once, on a page only your link opens" in out
     assert "[ Change caller ID ] [ New SIP account ] [ SIP status ]" in out
+    # a number proven by a call-back, on the stand-in phone the transcript declares as such
+    assert "[ Upload the bill ] [ Call me with a code ]" in out
+    assert "the demo has no telephone network" in out
+    assert "*Proven by call-back at " in out and "keyed in the right code" in out

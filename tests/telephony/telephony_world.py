@@ -91,6 +91,19 @@ def free_port(kind: int) -> int:
         return int(sock.getsockname()[1])
 
 
+def free_udp_and_tcp_port() -> int:
+    """A port free for UDP and TCP alike (a SIP user agent binds both)."""
+    for _ in range(50):
+        port = free_port(socket.SOCK_DGRAM)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise AssertionError("no port free for both UDP and TCP")
+
+
 @dataclass(frozen=True)
 class KamailioServer:
     sip_port: int
@@ -154,7 +167,9 @@ def run_kamailio(run_dir: Path, defines: tuple[str, ...] = ()) -> Iterator[Kamai
     dsn = create_kamailio_database(name)
     log = run_dir / "kamailio.log"
     sip_port, http_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_STREAM)
-    gateway_port = free_port(socket.SOCK_DGRAM)
+    # Free for TCP too: a baresip playing the gateway's phone binds both (tests/telephony/
+    # callback_phones.py).
+    gateway_port = free_udp_and_tcp_port()
     kam_url = dsn.replace("postgresql://", "postgres://")
     command = [
         binary,

@@ -1,7 +1,7 @@
 """password reset: a silence that also ends when the account registers again
 
 Revision ID: 0006_password_reset
-Revises: 0003_one_time_links
+Revises: 0005_callback_calls
 Create Date: 2026-12-07 13:50:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006_password_reset"
-down_revision: str | None = "0003_one_time_links"
+down_revision: str | None = "0005_callback_calls"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
