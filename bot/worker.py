@@ -21,10 +21,17 @@ from handlers import job_runtime
 from handlers.caller_id.slack_files import SlackFiles
 from handlers.notifiers import slack_notifier
 from handlers.sweeper import sweep
+from store import metrics
+from store.log_context import about_request
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.05
 SWEEP_SECONDS = 30.0
+
+
+def _count_failure(job: Job, *_exc_info: object) -> bool:
+    metrics.job_failed()
+    return True  # RQ's own handling (the failed registry, the log line) goes on
 
 
 class ThreadWorker(SimpleWorker):
@@ -39,14 +46,21 @@ class ThreadWorker(SimpleWorker):
         pass  # signals belong to the main thread; `stop` ends the loop instead
 
     def execute_job(self, job: Job, queue: Queue) -> None:
-        if self.priority is None:
-            super().execute_job(job, queue)
-            return
-        self.priority.take_turn()
-        try:
-            super().execute_job(job, queue)
-        finally:
-            self.priority.end_turn()
+        with about_request(_request_id_of(job)):
+            if self.priority is None:
+                super().execute_job(job, queue)
+                return
+            self.priority.take_turn()
+            try:
+                super().execute_job(job, queue)
+            finally:
+                self.priority.end_turn()
+
+
+def _request_id_of(job: Job) -> int | None:
+    # A job's only argument is its request id (store/queue.py); some jobs take another id.
+    args = job.args or ()
+    return args[0] if len(args) == 1 and isinstance(args[0], int) else None
 
 
 class JobWorker:
@@ -74,7 +88,9 @@ class JobWorker:
                     if requeued:
                         log.info("sweeper queued %d lost job(s) again", requeued)
                     next_sweep = time.monotonic() + self._sweep_seconds
-                if queue.rq_queue.count:
+                queued = queue.rq_queue.count
+                metrics.jobs_queued(queued)
+                if queued:
                     self._burst(queue.rq_queue)
                     continue
             except Exception:  # Redis or the database away: wait, then try again
@@ -87,6 +103,7 @@ class JobWorker:
         worker = ThreadWorker(
             [rq_queue],
             connection=services.redis,
+            exception_handlers=[_count_failure],
             name=f"{services.redis_prefix}{id(self)}-{time.time_ns()}".replace(":", "_"),
         )
         worker.priority = self._priority

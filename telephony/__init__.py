@@ -9,7 +9,7 @@ from telephony.errors import (
     TelephonyError,
 )
 from telephony.factory import build_platform
-from telephony.platform import RegistrationsSource, TelephonyPlatform
+from telephony.platform import RegistrationsSource, TelephonyPlatform, platform_name
 from telephony.types import Contact, NewSipAccount, Registrations, SipAccountInfo
 
 __all__ = [
@@ -25,4 +25,5 @@ __all__ = [
     "TelephonyError",
     "TelephonyPlatform",
     "build_platform",
+    "platform_name",
 ]

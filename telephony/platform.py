@@ -77,3 +77,8 @@ class TelephonyPlatform(Protocol):
     def registrations(self) -> Registrations:
         """The current registrations of every SIP account."""
         ...
+
+
+def platform_name(platform: object) -> str:
+    """The platform's short name ("builtin", "kamailio"), for metrics labels and logs."""
+    return str(getattr(platform, "name", type(platform).__name__.lower()))

@@ -21,7 +21,7 @@ def settings_or_exit() -> Settings:
         settings = load_settings()
     except SettingsError as error:
         raise click.ClickException(error.message) from None
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format.value)
     return settings
 
 

@@ -9,6 +9,7 @@ from types import FrameType
 import click
 
 from bot.cli.common import explained, settings_or_exit
+from bot.metrics_server import serve_metrics
 from bot.runtime import start_runtime
 
 
@@ -20,7 +21,13 @@ def scheduler() -> None:
 
     settings = settings_or_exit()
     with explained():
-        runtime = start_runtime(settings)
+        metrics = serve_metrics(settings)
+        try:
+            runtime = start_runtime(settings)
+        except BaseException:
+            if metrics is not None:
+                metrics.stop()
+            raise
     stopping = threading.Event()
 
     def stop(_signal: int, _frame: FrameType | None) -> None:
@@ -30,12 +37,16 @@ def scheduler() -> None:
     signal.signal(signal.SIGINT, stop)
     process = SchedulerProcess(runtime).start()
     click.echo(f"sipdesk: scheduler started (leader lock {process.lock.key})")
+    if metrics is not None:
+        click.echo(f"sipdesk: metrics at {metrics.url}")
     try:
         while not stopping.wait(1.0):
             pass
     finally:
         process.stop()
         runtime.close()
+        if metrics is not None:
+            metrics.stop()
 
 
 @click.command()

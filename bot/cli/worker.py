@@ -8,6 +8,7 @@ import click
 
 import ocr_checks
 from bot.cli.common import explained, settings_or_exit
+from bot.metrics_server import serve_metrics
 from bot.runtime import start_runtime
 from bot.worker import JobWorker
 
@@ -22,10 +23,18 @@ def worker() -> None:
     # Before any thread: the bill reader host is up for the first bill, nothing forks later.
     ocr_checks.start_reader()
     with explained():
-        runtime = start_runtime(settings)
+        metrics = serve_metrics(settings)
+        try:
+            runtime = start_runtime(settings)
+        except BaseException:
+            if metrics is not None:
+                metrics.stop()
+            raise
     jobs = JobWorker(runtime)
     signal.signal(signal.SIGTERM, lambda *_: jobs.stop())  # finish the job at hand, then leave
     click.echo("sipdesk: worker running jobs; Ctrl-C to stop")
+    if metrics is not None:
+        click.echo(f"sipdesk: metrics at {metrics.url}")
     try:
         jobs.run()
     except KeyboardInterrupt:
@@ -33,3 +42,5 @@ def worker() -> None:
     finally:
         jobs.stop()
         runtime.close()
+        if metrics is not None:
+            metrics.stop()

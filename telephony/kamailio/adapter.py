@@ -51,6 +51,8 @@ def ha1b(username: str, domain: str, realm: str, password: str) -> str:
 class KamailioPlatform:
     """Applies SIP accounts and caller IDs to Kamailio's database; reads its registrations."""
 
+    name = "kamailio"
+
     def __init__(
         self,
         database: Database,

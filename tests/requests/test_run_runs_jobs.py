@@ -40,6 +40,7 @@ def test_sipdesk_run_on_the_embedded_defaults_applies_a_request_by_itself(
         env.pop("DATABASE_URL", None)
         env.update(
             SIPDESK_HOME=str(tmp_path / "home"),
+            SIPDESK_METRICS_ADDR="127.0.0.1:0",  # each process its own port
             SLACK_BOT_TOKEN=sandbox.bot_token,
             SLACK_SIGNING_SECRET=sandbox.signing_secret,
             SLACK_API_URL=sandbox.api_url,
