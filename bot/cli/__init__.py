@@ -40,6 +40,7 @@ COMMANDS = {
         "bot.cli.scheduler:scheduler", "Watch polls, digests, housekeeping (leader lock)."
     ),
     "digest": LazyCommand("bot.cli.scheduler:digest", "Send the digests now (--now [CHANNEL])."),
+    "audit": LazyCommand("bot.cli.audit:audit", "Export the audit trail (CSV or JSON), streamed."),
 }
 
 
