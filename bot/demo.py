@@ -18,6 +18,7 @@ from pydantic import SecretStr
 
 import ocr_checks
 from bot.demo_render import indent, render_blocks
+from bot.demo_scenes import history as history_scene
 from bot.demo_scenes import pages, requests
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
@@ -111,6 +112,10 @@ def _demo_settings(
             "host": "127.0.0.1",
             "port": port,
             "public_url": None,
+            # What the platform's registrar says now (`/sip status ACCOUNT`): a feed file the
+            # status scene writes, as an operator's registrar would.
+            "registrations_feed": str(home / "registrations.json"),
+            "metrics_addr": "off",  # the demo serves no metrics (its port may be taken)
         }
     )
 
@@ -145,6 +150,7 @@ def play(stage: Stage, out: Print) -> None:
 
     watch_scene.play(stage, out)
     requests.play(stage, out)
+    history_scene.play(stage, out)
     pages.play(stage, out)
 
     health = stage.server.url + "/healthz"

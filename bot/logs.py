@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
@@ -62,8 +63,11 @@ class RedactingJsonFormatter(JsonFormatter):
         return redact(super().format(record))
 
 
-def configure_logging(level: str, log_format: str = "text") -> None:
-    handler = logging.StreamHandler()
+def configure_logging(level: str, log_format: str = "text", file: Path | None = None) -> None:
+    """Log to stderr, or to `file` (the demo keeps its transcript free of log lines)."""
+    handler: logging.Handler = (
+        logging.FileHandler(file, encoding="utf-8") if file else logging.StreamHandler()
+    )
     formatter = RedactingJsonFormatter() if log_format == "json" else RedactingFormatter(FORMAT)
     handler.setFormatter(formatter)
     root = logging.getLogger()
