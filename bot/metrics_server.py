@@ -16,6 +16,7 @@ from prometheus_client import start_http_server
 
 from bot.runtime import StartupError
 from bot.settings import Settings
+from store import metrics
 
 
 @dataclass
@@ -36,9 +37,11 @@ class MetricsServer:
 
 
 def serve_metrics(settings: Settings) -> MetricsServer | None:
-    """Start serving /metrics in a thread; None with SIPDESK_METRICS_ADDR=off."""
+    """Start serving /metrics in a thread; None (and nothing recorded) with
+    SIPDESK_METRICS_ADDR=off."""
     address = settings.metrics_address
     if address is None:
+        metrics.set_recording(False)  # nobody can read them: record nothing (the bench's baseline)
         return None
     host, port = address
     try:
