@@ -8,8 +8,7 @@ from types import FrameType
 
 import click
 
-from bot.cli.common import explained, settings_or_exit
-from bot.metrics_server import serve_metrics
+from bot.cli.common import explained, settings_or_exit, start_with_metrics
 from bot.runtime import start_runtime
 
 
@@ -20,14 +19,7 @@ def scheduler() -> None:
     from bot.scheduler_process import SchedulerProcess
 
     settings = settings_or_exit()
-    with explained():
-        metrics = serve_metrics(settings)
-        try:
-            runtime = start_runtime(settings)
-        except BaseException:
-            if metrics is not None:
-                metrics.stop()
-            raise
+    metrics, runtime = start_with_metrics(settings)
     stopping = threading.Event()
 
     def stop(_signal: int, _frame: FrameType | None) -> None:

@@ -7,9 +7,8 @@ import errno
 import click
 
 import ocr_checks
-from bot.cli.common import explained, settings_or_exit, stop_on_sigterm
-from bot.metrics_server import serve_metrics
-from bot.runtime import Runtime, start_runtime
+from bot.cli.common import explained, settings_or_exit, start_with_metrics, stop_on_sigterm
+from bot.runtime import Runtime
 from bot.worker import JobWorker
 
 
@@ -23,14 +22,7 @@ def run() -> None:
     # Before any thread: the bill reader host is up for the first bill, nothing forks later.
     ocr_checks.start_reader()
     with stop_on_sigterm():
-        with explained():
-            metrics = serve_metrics(settings)
-            try:
-                runtime = start_runtime(settings)
-            except BaseException:
-                if metrics is not None:
-                    metrics.stop()
-                raise
+        metrics, runtime = start_with_metrics(settings)
         from bot.scheduler_process import start_in_process
 
         start_in_process(runtime)  # on the embedded defaults; stopped by runtime.close()

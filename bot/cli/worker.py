@@ -7,9 +7,7 @@ import signal
 import click
 
 import ocr_checks
-from bot.cli.common import explained, settings_or_exit
-from bot.metrics_server import serve_metrics
-from bot.runtime import start_runtime
+from bot.cli.common import settings_or_exit, start_with_metrics
 from bot.worker import JobWorker
 
 
@@ -22,14 +20,7 @@ def worker() -> None:
     settings = settings_or_exit()
     # Before any thread: the bill reader host is up for the first bill, nothing forks later.
     ocr_checks.start_reader()
-    with explained():
-        metrics = serve_metrics(settings)
-        try:
-            runtime = start_runtime(settings)
-        except BaseException:
-            if metrics is not None:
-                metrics.stop()
-            raise
+    metrics, runtime = start_with_metrics(settings)
     jobs = JobWorker(runtime)
     signal.signal(signal.SIGTERM, lambda *_: jobs.stop())  # finish the job at hand, then leave
     click.echo("sipdesk: worker running jobs; Ctrl-C to stop")
