@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 
+import httpx
 import pytest
 from prometheus_client import REGISTRY
 
 from bot.logs import configure_logging
+from bot.metrics_server import serve_metrics
+from bot.runtime import StartupError
 from bot.settings import SettingsError, load_settings
+from store import metrics
 from store import requests as state_machine
 from store.db import Database
 from store.log_context import about_request
@@ -98,3 +103,35 @@ def test_json_logs_are_one_object_a_line_with_the_request_id(
     assert "secret" not in lines[0]["message"]
     assert "request_id" not in lines[1]
     assert lines[1]["message"] == "no request here"
+
+
+def test_a_taken_metrics_address_stops_start_up_with_a_sentence():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = load_settings(_env_file=None, SIPDESK_METRICS_ADDR=f"127.0.0.1:{port}")
+        with pytest.raises(StartupError) as error:
+            serve_metrics(settings)
+    assert str(error.value) == (
+        f"SIPDESK_METRICS_ADDR 127.0.0.1:{port} is already in use (another sipdesk process on "
+        "this machine?): give each process its own port, or set it to off."
+    )
+
+
+def test_metrics_are_served_where_asked_and_off_records_nothing():
+    server = serve_metrics(load_settings(_env_file=None, SIPDESK_METRICS_ADDR="127.0.0.1:0"))
+    assert server is not None
+    try:
+        scraped = httpx.get(server.url, timeout=5).text
+        assert "# TYPE sipdesk_ack_seconds histogram" in scraped
+        assert "# TYPE sipdesk_requests_total counter" in scraped
+    finally:
+        server.stop()
+    before = _count("sipdesk_jobs_failed_total")
+    assert serve_metrics(load_settings(_env_file=None, SIPDESK_METRICS_ADDR="off")) is None
+    try:
+        metrics.job_failed()
+        assert _count("sipdesk_jobs_failed_total") == before
+    finally:
+        metrics.set_recording(True)
