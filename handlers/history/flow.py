@@ -55,6 +55,11 @@ def history_in_channel(session: Session, channel_id: str, text: str) -> AccountH
     )
     if customer is None:
         raise ChannelNotLinked()
+    whole = plain(text)
+    # A label may end in a number ("Desk 2"): the whole text names an account before N does.
+    account = sip_account_named(session, customer.id, whole) if whole else None
+    if account is not None:
+        return _history(session, customer, account, DEFAULT_ENTRIES, staff=False)
     name, count = parse(text)
     if not name:
         raise UserFacingError(f"Name the SIP account: {USAGE}.")

@@ -5,6 +5,7 @@ slash command's ephemeral answer cannot be replaced, so the details follow it)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, BoltContext
@@ -61,7 +62,9 @@ def register(registry: Registry, services: Services) -> None:
     registry.subcommand("/sip", WORD, sip_status, scopes=READS_STAFF)
 
 
-def _report(services: Services, channel: str, name: str, is_staff: Any) -> CustomerStatus:
+def _report(
+    services: Services, channel: str, name: str, is_staff: Callable[[], bool]
+) -> CustomerStatus:
     staff_channel = services.staff_channel is not None and channel == services.staff_channel
     if staff_channel and not is_staff():
         raise UserFacingError(REFUSAL)

@@ -8,8 +8,10 @@ import json
 import pytest
 from customers import load_example_customers
 from running import RunningBot
+from sqlalchemy import update
 
 from slack_sandbox import RecordedResponse
+from store.models import SipAccount
 from tests.history_story import write_history
 
 
@@ -96,3 +98,13 @@ def test_an_account_with_no_past_says_so(bot: RunningBot):
     assert "Nothing was asked or changed on this SIP account yet." in said.body["text"] + (
         json.dumps(said.body["blocks"])
     )
+
+
+def test_a_label_ending_in_a_number_is_the_account_not_a_count(bot: RunningBot):
+    w = bot.world
+    with bot.runtime.db.session() as session:
+        session.execute(
+            update(SipAccount).where(SipAccount.username == "p8w4n6t1cz").values(label="Desk 2")
+        )
+    said = _ask(bot, "history Desk 2", user=w.carol, channel=w.globex_channel)
+    assert "*History of Desk 2* `p8w4n6t1cz`" in json.dumps(said.body["blocks"])
