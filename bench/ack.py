@@ -15,6 +15,10 @@ status``, ``/callerid k3x9q2m7ab +3531234567x`` and Approve clicks on pending re
 those listeners exist (probed first; what ran is printed), else ``/sip help`` and Home Refresh
 clicks. Latency is to the HTTP answer. Rounds interleave the servers so drift hits all alike.
 Targets: p99 sipdesk / bare <= 1.5 at 50 clients; p50 of sipdesk under 2 ms at one client.
+
+What the metrics cost: on the embedded defaults a fourth server, ``no-metrics``, is the same
+``sipdesk run`` with ``SIPDESK_METRICS_ADDR=off`` (nothing recorded, nothing served) in a home
+of its own, interleaved with the others; the report prints sipdesk / no-metrics.
 """
 
 from __future__ import annotations
@@ -340,10 +344,16 @@ def main() -> None:
         prepare_database(env, world, home)
         requests = Requests(sandbox, world)
         requests.only = args.only
-        total = 3 * args.rounds * len(levels) * (args.requests + 150) + 200
+        total = 4 * args.rounds * len(levels) * (args.requests + 150) + 200
         requests.approvals = pending_requests(database_url, world, total)
+        env["SIPDESK_METRICS_ADDR"] = f"127.0.0.1:{free_port()}"
+        twin = None if args.database_url else without_metrics(env, world, home / "twin", total)
         try:
             servers.append(start("sipdesk", [SIPDESK, "run"], env, port))
+            if twin is not None:
+                servers.append(start("no-metrics", [SIPDESK, "run"], *twin))
+            else:
+                print("(with --database-url, no run without metrics to compare with)")
             bare = [sys.executable, str(ROOT / "bench" / "bare_app.py")]
             secret = ["--signing-secret", sandbox.signing_secret, "--token", sandbox.bot_token]
             secret += ["--api-url", env["SLACK_API_URL"]]
@@ -360,6 +370,38 @@ def main() -> None:
             for server in servers:
                 server.stop()
     report(servers, levels)
+
+
+def without_metrics(
+    env: dict[str, str], world: DemoWorld, home: Path, approvals: int
+) -> tuple[dict[str, str], int]:
+    """The same sipdesk with SIPDESK_METRICS_ADDR=off, in a home of its own made the same way
+    (fresh SQLite: the same request ids wait for approval in both)."""
+    home.mkdir()
+    port = free_port()
+    twin = {
+        **env,
+        "SIPDESK_HOME": str(home),
+        "SIPDESK_REDIS_PREFIX": f"sipdesk-bench:{secrets.token_hex(4)}:",
+        "SIPDESK_METRICS_ADDR": "off",
+        "PORT": str(port),
+    }
+    prepare_database(twin, world, home)
+    pending_requests(f"sqlite:///{home / 'sipdesk.sqlite3'}", world, approvals)
+    return twin, port
+
+
+def recording_cost(calls: int = 20000) -> float:
+    """Seconds per request of what sipdesk records on its ack path (an ack observed, a request
+    counted at its commit, a Slack call counted), measured in this process."""
+    from store import metrics
+
+    start = time.perf_counter()
+    for _ in range(calls):
+        metrics.ack_answered(0.002)
+        metrics.REQUESTS.labels(kind="pstn_caller_id", outcome="asked").inc()
+        metrics.slack_call("chat.postMessage", "ok")
+    return (time.perf_counter() - start) / calls
 
 
 def serve_slack(sandbox: SlackSandbox) -> None:
@@ -466,6 +508,31 @@ def report(servers: list[Server], levels: list[int]) -> None:
         if clients == 1:
             p50_ms = percentile(ours, 50) * 1000
             verdicts.append(f"sipdesk p50 at 1 client {p50_ms:.2f} ms (target < {P50_TARGET_MS})")
+    if "no-metrics" in by_name:
+        print("\nwhat the metrics cost, sipdesk / the same sipdesk without metrics:")
+        for clients in levels:
+            ours, off = by_name["sipdesk"].samples[clients], by_name["no-metrics"].samples[clients]
+            paired = [
+                percentile(a, 50) / percentile(b, 50)
+                for a, b in zip(
+                    by_name["sipdesk"].rounds[clients],
+                    by_name["no-metrics"].rounds[clients],
+                    strict=True,
+                )
+            ]
+            median = sorted(paired)[len(paired) // 2]
+            print(
+                f"  {clients:>3} clients: p50 {percentile(ours, 50) / percentile(off, 50):5.2f}  "
+                f"p99 {percentile(ours, 99) / percentile(off, 99):5.2f}   "
+                f"(p50 round by round: {' '.join(f'{r:.2f}' for r in paired)}, "
+                f"median {median:.2f})"
+            )
+        each = recording_cost()
+        p50 = percentile(by_name["sipdesk"].samples[levels[0]], 50)
+        print(
+            f"  recording one request's metrics costs {each * 1e6:.1f} µs here, "
+            f"{each / p50:.4f} of the p50 ack at {levels[0]} client(s)"
+        )
     for line in verdicts:
         print(line)
 

@@ -28,6 +28,8 @@ from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.listener import Listener
 from slack_bolt.listener.thread_runner import ThreadListenerRunner
 
+from store import metrics
+
 log = logging.getLogger(__name__)
 
 # Listeners keep working after their ack (a Slack call, a database read); enough threads that
@@ -395,8 +397,12 @@ def answer_on_ack(app: App) -> None:
     dispatch = app.dispatch
 
     def counted(req: BoltRequest) -> BoltResponse:
+        started = time.perf_counter()
         with runner.priority.dispatching():
-            return dispatch(req)
+            response = dispatch(req)
+        # dispatch() returns as the answer leaves: at ack(), the listener's work goes on after.
+        metrics.ack_answered(time.perf_counter() - started)
+        return response
 
     app.dispatch = counted  # type: ignore[method-assign]
 

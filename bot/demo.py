@@ -19,6 +19,7 @@ from pydantic import SecretStr
 import ocr_checks
 from bot.demo_render import indent, render_blocks
 from bot.demo_scenes import callback, onboarding, pages, requests
+from bot.demo_scenes import history as history_scene
 from bot.demo_scenes import status as status_scene
 from bot.demo_scenes import watch as watch_scene
 from bot.demo_scenes.password import play as play_new_password
@@ -116,6 +117,10 @@ def _demo_settings(
             "callback_caller": CallBackCallerKind.STAND_IN,
             "callback_from": settings.callback_from or "+35315550100",
             "callback_quiet_hours": "off",
+            # What the platform's registrar says now (`/sip status ACCOUNT`): a feed file the
+            # status scene writes, as an operator's registrar would.
+            "registrations_feed": str(home / "registrations.json"),
+            "metrics_addr": "off",  # the demo serves no metrics (its port may be taken)
         }
     )
 
@@ -151,6 +156,7 @@ def play(stage: Stage, out: Print) -> None:
     onboarding.play(stage, out)
     watch_scene.play(stage, out)
     requests.play(stage, out)
+    history_scene.play(stage, out)
     pages.play(stage, out)
     callback.play(stage, out)
 

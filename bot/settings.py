@@ -57,6 +57,15 @@ class CallBackCallerKind(StrEnum):
     STAND_IN = "stand-in"  # a pretend line, for the demo and tests (no telephone network)
 
 
+class LogFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"  # one JSON object a line, for a log shipper
+
+
+DEFAULT_METRICS_ADDR = "127.0.0.1:9464"
+METRICS_OFF = "off"
+
+
 class SettingsError(Exception):
     """Start-up cannot go on; `message` lists every problem, one per line."""
 
@@ -181,6 +190,10 @@ class Settings(BaseSettings):
     )
 
     log_level: str = Field("INFO", validation_alias=_env("LOG_LEVEL"))
+    log_format: LogFormat = Field(LogFormat.TEXT, validation_alias=_env("LOG_FORMAT"))
+    # Prometheus metrics of this process (issue 17); "off" serves none. Per process: a web
+    # replica, a worker and a scheduler on one machine each need their own port.
+    metrics_addr: str = Field(DEFAULT_METRICS_ADDR, validation_alias=_env("SIPDESK_METRICS_ADDR"))
 
     @field_validator("log_level")
     @classmethod
@@ -188,6 +201,20 @@ class Settings(BaseSettings):
         if value.upper() not in LOG_LEVELS:
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.upper()
+
+    @field_validator("metrics_addr")
+    @classmethod
+    def _metrics_addr(cls, value: str) -> str:
+        if value.strip().lower() == METRICS_OFF:
+            return METRICS_OFF
+        if split_host_port(value) is None:
+            raise ValueError("must be HOST:PORT such as 127.0.0.1:9464, or off")
+        return value.strip()
+
+    @property
+    def metrics_address(self) -> tuple[str, int] | None:
+        """Where this process serves /metrics, or None with SIPDESK_METRICS_ADDR=off."""
+        return None if self.metrics_addr == METRICS_OFF else split_host_port(self.metrics_addr)
 
     @field_validator("kamailio_timezone")
     @classmethod
@@ -357,6 +384,7 @@ class Settings(BaseSettings):
             )
         problems += _callback_problems(self)
         problems += _watch_problems(self)
+        problems += _metrics_problems(self)
         if problems:
             raise ValueError("\n".join(problems))
         return self
@@ -487,6 +515,32 @@ def _watch_problems(settings: Settings) -> list[str]:
             "(minute hour day month weekday, e.g. 0 9 * * 1-5)"
         )
     return problems
+
+
+def _metrics_problems(settings: Settings) -> list[str]:
+    address = settings.metrics_address
+    if address is None or address[1] == 0:
+        return []
+    # Never beside Slack's requests: the public port must not answer /metrics.
+    public = settings.pages_port if settings.socket_mode else settings.port
+    hosts = {settings.host, address[0]}
+    if address[1] == public and (len(hosts) == 1 or hosts & {"0.0.0.0", "::"}):
+        return [
+            f"SIPDESK_METRICS_ADDR: {settings.metrics_addr} is the public port of Slack's "
+            "requests; give the metrics a port of their own (e.g. 127.0.0.1:9464)"
+        ]
+    return []
+
+
+def split_host_port(text: str) -> tuple[str, int] | None:
+    """ "127.0.0.1:9464" or "[::1]:9464" as (host, port); None when it is neither."""
+    host, sep, port = text.strip().rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        return None
+    if not (_HOSTNAME.match(host) or _is_ip_address(host)):
+        return None
+    return host, int(port)
 
 
 def _plain(secret: SecretStr | None) -> str | None:

@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 
@@ -23,6 +22,7 @@ import handlers
 from bot.ack_runner import answer_on_ack, listener_executor
 from bot.inbound import CONTEXT_KEY, Malformed, parse
 from bot.signature import VERIFIED_KEY
+from bot.slack_metrics import CountedRateLimitRetryHandler, CountedWebClient
 from handlers.registry import Registry
 from handlers.services import Services
 from store.breaker import Breaker
@@ -53,13 +53,13 @@ _web_log.addFilter(_AttemptsLeftToTheHandler())
 
 def web_client(token: str, api_url: str) -> WebClient:
     """A Web API client that waits out 429s (honouring Retry-After) and retries brief outages."""
-    return WebClient(
+    return CountedWebClient(
         token=token,
         base_url=api_url,
         timeout=15,
         logger=_web_log,
         retry_handlers=[
-            RateLimitErrorRetryHandler(max_retry_count=3),
+            CountedRateLimitRetryHandler(max_retry_count=3),
             ConnectionErrorRetryHandler(max_retry_count=2),
             ServerErrorRetryHandler(max_retry_count=2),
         ],

@@ -24,6 +24,8 @@ from handlers import job_runtime
 from handlers.caller_id.slack_files import SlackFiles
 from handlers.notifiers import slack_notifier
 from handlers.sweeper import sweep
+from store import metrics
+from store.log_context import about_request
 from store.queue import QueueWorker
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,11 @@ SWEEP_SECONDS = 30.0
 # How long `stop` waits for the job at hand (the documented bound: a job that takes longer is
 # left "started" and queued again by another worker once its heartbeat lapses).
 STOP_SECONDS = 20.0
+
+
+def _count_failure(job: Job, *_exc_info: object) -> bool:
+    metrics.job_failed()
+    return True  # RQ's own handling (the failed registry, the log line) goes on
 
 
 class ThreadWorker(QueueWorker):
@@ -62,14 +69,21 @@ class ThreadWorker(QueueWorker):
         pass
 
     def execute_job(self, job: Job, queue: Queue) -> None:
-        if self.priority is None:
-            super().execute_job(job, queue)
-            return
-        self.priority.take_turn()
-        try:
-            super().execute_job(job, queue)
-        finally:
-            self.priority.end_turn()
+        with about_request(_request_id_of(job)):
+            if self.priority is None:
+                super().execute_job(job, queue)
+                return
+            self.priority.take_turn()
+            try:
+                super().execute_job(job, queue)
+            finally:
+                self.priority.end_turn()
+
+
+def _request_id_of(job: Job) -> int | None:
+    # A job's only argument is its request id (store/queue.py); some jobs take another id.
+    args = job.args or ()
+    return args[0] if len(args) == 1 and isinstance(args[0], int) else None
 
 
 class JobWorker:
@@ -101,6 +115,7 @@ class JobWorker:
         worker = ThreadWorker(
             [queue.rq_queue],
             connection=connection,
+            exception_handlers=[_count_failure],
             name=f"{services.redis_prefix}{id(self)}-{time.time_ns()}".replace(":", "_"),
         )
         worker.priority = self._priority
@@ -117,6 +132,7 @@ class JobWorker:
                         orphans = queue.requeue_orphans()
                         if orphans:
                             log.info("queued %d job(s) of dead workers again", orphans)
+                        metrics.jobs_queued(queue.rq_queue.count)
                         next_orphan_check = time.monotonic() + ORPHAN_CHECK_SECONDS
                     if time.monotonic() >= next_sweep:
                         requeued = sweep(services)

@@ -39,6 +39,7 @@ class RequestFacts:
     decided_by: str | None
     decision_note: str | None
     created_at: datetime
+    customer_country: str = ""  # ISO 3166 alpha-2: which numbers are national
 
     @property
     def title(self) -> str:
@@ -107,4 +108,5 @@ def load_facts(session: Session, request_id: int) -> RequestFacts:
         decided_by=request.decided_by,
         decision_note=request.decision_note,
         created_at=request.created_at,
+        customer_country=request.customer.country,
     )

@@ -14,6 +14,7 @@ from handlers.actor import Actor
 from handlers.refs import RequestRef
 from handlers.services import Services
 from store.errors import UserFacingError
+from store.log_context import about_request
 from store.models import AuditEvent, Request
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,8 @@ def guard(listener: Listener, services: Services, what: str, call: Call) -> List
             "view": body.get("view"),
             "actor": actor,
         }
-        return call(listener, kwargs)
+        with about_request(_request_id(body)):  # its log lines name the request clicked
+            return call(listener, kwargs)
 
     return staff_only
 

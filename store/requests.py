@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from store import metrics
 from store.errors import NotFound, TransitionRefused
 from store.models import AuditEvent, Request, RequestKind, RequestState
 from store.types import utcnow
@@ -77,6 +78,10 @@ _STEP = {
 }
 
 
+# The steps `sipdesk_requests_total{outcome}` counts (besides "asked", at creation).
+_OUTCOMES = frozenset({S.APPROVED, S.REJECTED, S.APPLIED, S.FAILED, S.CANCELLED, S.EXPIRED})
+
+
 def is_allowed(current: RequestState, target: RequestState) -> bool:
     return target in TRANSITIONS[current]
 
@@ -125,6 +130,7 @@ def create(
         )
     )
     session.flush()
+    metrics.request_step(session, kind.value, "asked", now, now)
     return request
 
 
@@ -185,6 +191,8 @@ def transition(
     session.flush()
     request = session.get(Request, request_id, populate_existing=True)
     assert request is not None
+    if target in _OUTCOMES:
+        metrics.request_step(session, request.kind.value, target.value, request.created_at, now)
     return request
 
 

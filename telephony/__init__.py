@@ -9,7 +9,12 @@ from telephony.errors import (
     TelephonyError,
 )
 from telephony.factory import build_platform
-from telephony.platform import RegistrationsSource, TelephonyPlatform
+from telephony.platform import (
+    RegistrationsSource,
+    TelephonyPlatform,
+    contacts_now,
+    platform_name,
+)
 from telephony.types import Contact, NewSipAccount, Registrations, SipAccountInfo
 
 __all__ = [
@@ -25,4 +30,6 @@ __all__ = [
     "TelephonyError",
     "TelephonyPlatform",
     "build_platform",
+    "contacts_now",
+    "platform_name",
 ]

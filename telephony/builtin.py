@@ -20,6 +20,8 @@ USERNAME_ATTEMPTS = 5
 class BuiltinPlatform:
     """Accounts with scrypt password hashes in the store; registrations from a feed, if any."""
 
+    name = "builtin"
+
     def __init__(
         self,
         database: Database,

@@ -7,7 +7,8 @@ The feed is a JSON file path or an HTTP(S) URL whose body is a list of contacts:
       "expires": 3600}]
 
 `expires` is either seconds left (counted from the moment the feed is read) or an ISO 8601
-time (naive times are UTC). `user_agent` and `source` may be missing.
+time (naive times are UTC). `user_agent`, `source` and `registered_at` (ISO 8601: the device's
+last REGISTER, shown by `/sip status ACCOUNT`) may be missing.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ def parse_feed(entries: Any, read_at: datetime) -> Registrations:
             source=str(entry["source"]) if entry.get("source") else None,
             expires_at=expires_at,
             expired=expires_at is not None and expires_at <= read_at,
+            registered_at=_registered_at(entry.get("registered_at")),
         )
         pairs.append((str(entry["username"]), contact))
     return Registrations.from_pairs(pairs, read_at)
@@ -96,3 +98,12 @@ def _expires_at(value: Any, read_at: datetime) -> datetime | None:
         when = datetime.fromisoformat(value)
         return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     raise ValueError("expires must be seconds or an ISO time")
+
+
+def _registered_at(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("registered_at must be an ISO time")
+    when = datetime.fromisoformat(value)
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

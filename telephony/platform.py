@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from telephony.types import NewSipAccount, Registrations, SipAccountInfo
+from telephony.types import Contact, NewSipAccount, Registrations, SipAccountInfo
 
 
 class RegistrationsSource(Protocol):
@@ -99,3 +99,21 @@ class TelephonyPlatform(Protocol):
     def registrations(self) -> Registrations:
         """The current registrations of every SIP account."""
         ...
+
+
+def platform_name(platform: object) -> str:
+    """The platform's short name ("builtin", "kamailio"), for metrics labels and logs."""
+    return str(getattr(platform, "name", type(platform).__name__.lower()))
+
+
+def contacts_now(platform: RegistrationsSource, username: str) -> tuple[Contact, ...]:
+    """What the registrar holds for one account now, expired contacts included.
+
+    A platform that can look one account up (`contacts_of`: Kamailio's `ul.lookup`) does;
+    any other reads every registration (the built-in feed) and keeps the account's.
+    Raises PlatformUnavailable like `registrations()`.
+    """
+    lookup = getattr(platform, "contacts_of", None)
+    if callable(lookup):
+        return tuple(lookup(username))
+    return tuple(platform.registrations().contacts(username))

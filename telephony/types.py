@@ -53,6 +53,7 @@ class Contact:
     source: str | None  # "ip:port" the REGISTER came from, when the registrar knows it
     expires_at: datetime | None  # None: a permanent contact
     expired: bool = False  # past its expiry but not yet swept by the registrar
+    registered_at: datetime | None = None  # its last REGISTER, when the registrar tells
 
     def seconds_left(self, now: datetime | None = None) -> int | None:
         """Whole seconds until the contact expires (0 once expired; None when permanent)."""

@@ -43,6 +43,7 @@ COMMANDS = {
     "callback-prompt": LazyCommand(
         "bot.cli.callback:callback_prompt", "Write the call-back's spoken prompt (WAV)."
     ),
+    "audit": LazyCommand("bot.cli.audit:audit", "Export the audit trail (CSV or JSON), streamed."),
 }
 
 

@@ -13,7 +13,8 @@ from types import FrameType
 import click
 
 from bot.logs import configure_logging
-from bot.runtime import StartupError
+from bot.metrics_server import MetricsServer, serve_metrics
+from bot.runtime import Runtime, StartupError, start_runtime
 from bot.settings import Settings, SettingsError, load_settings
 from store.errors import UserFacingError
 from telephony.errors import TelephonyError
@@ -49,7 +50,7 @@ def settings_or_exit() -> Settings:
         settings = load_settings()
     except SettingsError as error:
         raise click.ClickException(error.message) from None
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format.value)
     return settings
 
 
@@ -77,3 +78,16 @@ def stop_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def start_with_metrics(settings: Settings) -> tuple[MetricsServer | None, Runtime]:
+    """This process's /metrics first (a taken address stops start-up at once), then its
+    runtime; known problems end the command with their sentence."""
+    with explained():
+        metrics = serve_metrics(settings)
+        try:
+            return metrics, start_runtime(settings)
+        except BaseException:
+            if metrics is not None:
+                metrics.stop()
+            raise

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import click
 
 from bot.cli.common import explained, settings_or_exit, stop_on_sigterm
+from bot.logs import configure_logging
 
 
 @click.command()
@@ -23,6 +28,11 @@ def demo(interactive: bool) -> None:
     from bot.demo_prompt import talk
 
     settings = settings_or_exit()
+    # The transcript is what people see; the log lines go to a file it names.
+    handle, name = tempfile.mkstemp(prefix="sipdesk-demo-", suffix=".log")
+    os.close(handle)
+    configure_logging(settings.log_level, settings.log_format.value, file=Path(name))
+    click.echo(f"(sipdesk's log lines go to {name}, not into this transcript)\n")
     with stop_on_sigterm():
         with explained():
             stage = set_the_stage(settings)

@@ -8,7 +8,7 @@ from types import FrameType
 
 import click
 
-from bot.cli.common import exit_by_deadline, explained, settings_or_exit
+from bot.cli.common import exit_by_deadline, explained, settings_or_exit, start_with_metrics
 from bot.runtime import start_runtime
 
 
@@ -19,8 +19,7 @@ def scheduler() -> None:
     from bot.scheduler_process import SchedulerProcess
 
     settings = settings_or_exit()
-    with explained():
-        runtime = start_runtime(settings)
+    metrics, runtime = start_with_metrics(settings)
     stopping = threading.Event()
 
     def stop(_signal: int, _frame: FrameType | None) -> None:
@@ -31,12 +30,16 @@ def scheduler() -> None:
     signal.signal(signal.SIGINT, stop)
     process = SchedulerProcess(runtime).start()
     click.echo(f"sipdesk: scheduler started (leader lock {process.lock.key})")
+    if metrics is not None:
+        click.echo(f"sipdesk: metrics at {metrics.url}")
     try:
         while not stopping.wait(1.0):
             pass
     finally:
         process.stop()
         runtime.close()
+        if metrics is not None:
+            metrics.stop()
 
 
 @click.command()

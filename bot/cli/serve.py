@@ -7,8 +7,14 @@ import errno
 import click
 
 import ocr_checks
-from bot.cli.common import exit_by_deadline, explained, settings_or_exit, stop_on_sigterm
-from bot.runtime import Runtime, start_runtime
+from bot.cli.common import (
+    exit_by_deadline,
+    explained,
+    settings_or_exit,
+    start_with_metrics,
+    stop_on_sigterm,
+)
+from bot.runtime import Runtime
 from bot.worker import JobWorker
 
 
@@ -22,18 +28,18 @@ def run() -> None:
     # Before any thread: the bill reader host is up for the first bill, nothing forks later.
     ocr_checks.start_reader()
     with stop_on_sigterm():
-        with explained():
-            runtime = start_runtime(settings)
+        metrics, runtime = start_with_metrics(settings)
         from bot.scheduler_process import start_in_process
 
         start_in_process(runtime)  # on the embedded defaults; stopped by runtime.close()
         # On the embedded defaults (no DATABASE_URL) one process is the whole product, jobs too.
         jobs = JobWorker(runtime).start() if settings.database_url is None else None
         try:
+            shown = f"sipdesk: metrics at {metrics.url}" if metrics is not None else None
             if settings.socket_mode:
-                _serve_socket_mode(runtime)
+                _serve_socket_mode(runtime, shown)
             else:
-                _serve_http(runtime)
+                _serve_http(runtime, shown)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM turned into one
             pass
         finally:
@@ -41,10 +47,12 @@ def run() -> None:
             if jobs is not None:
                 jobs.stop()
             runtime.close()
+            if metrics is not None:
+                metrics.stop()
     click.echo("sipdesk: stopped")
 
 
-def _serve_socket_mode(runtime: Runtime) -> None:
+def _serve_socket_mode(runtime: Runtime, metrics_line: str | None) -> None:
     from bot.pages.serve import serve_pages
     from bot.socket_mode import socket_mode_handler
 
@@ -53,6 +61,8 @@ def _serve_socket_mode(runtime: Runtime) -> None:
     click.echo(f"sipdesk: Socket Mode, linking through {runtime.settings.slack_api_url}")
     pages = serve_pages(runtime)  # Socket Mode has no HTTP server: the pages get their own
     click.echo(f"sipdesk: one-time pages on {pages.url}/links/")
+    if metrics_line:
+        click.echo(metrics_line)
     try:
         handler.start()  # type: ignore[no-untyped-call]  # blocks until interrupted
     finally:
@@ -60,7 +70,7 @@ def _serve_socket_mode(runtime: Runtime) -> None:
         pages.stop()
 
 
-def _serve_http(runtime: Runtime) -> None:
+def _serve_http(runtime: Runtime, metrics_line: str | None) -> None:
     from bot.pages.serve import door_limits, pages_app
     from bot.push_endpoint import registrar_events
     from bot.web import HttpServer, make_wsgi
@@ -93,4 +103,6 @@ def _serve_http(runtime: Runtime) -> None:
         f"sipdesk: listening on {server.url}/slack/events, health at /healthz, "
         f"one-time pages at {settings.effective_public_url}/links/"
     )
+    if metrics_line:
+        click.echo(metrics_line)
     server.serve_forever()

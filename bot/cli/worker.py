@@ -8,8 +8,7 @@ from types import FrameType
 import click
 
 import ocr_checks
-from bot.cli.common import exit_by_deadline, explained, settings_or_exit
-from bot.runtime import start_runtime
+from bot.cli.common import exit_by_deadline, settings_or_exit, start_with_metrics
 from bot.worker import JobWorker
 
 
@@ -22,8 +21,7 @@ def worker() -> None:
     settings = settings_or_exit()
     # Before any thread: the bill reader host is up for the first bill, nothing forks later.
     ocr_checks.start_reader()
-    with explained():
-        runtime = start_runtime(settings)
+    metrics, runtime = start_with_metrics(settings)
     jobs = JobWorker(runtime)
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
@@ -32,6 +30,8 @@ def worker() -> None:
 
     signal.signal(signal.SIGTERM, stop)
     click.echo("sipdesk: worker running jobs; Ctrl-C to stop")
+    if metrics is not None:
+        click.echo(f"sipdesk: metrics at {metrics.url}")
     try:
         jobs.run()
     except KeyboardInterrupt:
@@ -40,3 +40,5 @@ def worker() -> None:
         exit_by_deadline()
         jobs.stop()
         runtime.close()
+        if metrics is not None:
+            metrics.stop()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -28,8 +30,9 @@ def play(stage: Stage, out: Callable[[str], None]) -> None:
 
     w, sandbox = stage.world, stage.sandbox
     _as_the_watch_saw_them(stage)
+    _the_registrar_holds(stage)
     out("(the watch saw Reception desk register 3 h 20 min ago and Dr. Byrne's surgery go Down")
-    out(" 12 min ago; nobody has registered Warehouse office yet)")
+    out(" 12 min ago; it has not polled Warehouse office yet, so sipdesk asks the platform)")
 
     for user, channel in ((w.carol, w.globex_channel), (w.dave, w.initech_channel)):
         out(f"[{stage.names[channel]}] {stage.names[user]}: /sip status")
@@ -38,6 +41,17 @@ def play(stage: Stage, out: Callable[[str], None]) -> None:
         said = sandbox.eventually(partial(_responses_after, stage, before))
         out(f"[{stage.names[channel]}] sipdesk (only visible to you):")
         out(indent(render_blocks(said[0].body.get("blocks", [])) if said else "(no answer)"))
+
+    # One account named: the status at once, then the devices the platform sees now.
+    out(f"[{stage.names[w.globex_channel]}] {stage.names[w.carol]}: /sip status Reception desk")
+    before = len(sandbox.responses)
+    stage.slack.slash_command(
+        "/sip", "status Reception desk", user=w.carol, channel=w.globex_channel
+    )
+    said = sandbox.eventually(partial(_responses_after, stage, before, 2))
+    for response in said:
+        out(f"[{stage.names[w.globex_channel]}] sipdesk (only visible to you):")
+        out(indent(render_blocks(response.body.get("blocks", []))))
 
     for user in (w.bob, w.carol):
         out(f"{stage.names[user]} opens the sipdesk Home tab")
@@ -48,8 +62,26 @@ def play(stage: Stage, out: Callable[[str], None]) -> None:
         out(indent(render_blocks(home["blocks"] if home else [])))
 
 
-def _responses_after(stage: Stage, seen: int) -> list[RecordedResponse]:
-    return stage.sandbox.responses[seen:]
+def _responses_after(stage: Stage, seen: int, count: int = 1) -> list[RecordedResponse]:
+    said = stage.sandbox.responses[seen:]
+    return said if len(said) >= count else []
+
+
+def _the_registrar_holds(stage: Stage) -> None:
+    """The Reception desk phone in the registrations feed, as the registrar has it now."""
+    feed = stage.runtime.settings.registrations_feed
+    if feed is None:
+        return
+    now = utcnow()
+    device = {
+        "username": "k3x9q2m7ab",
+        "contact": "sip:k3x9q2m7ab@198.51.100.7:5062",
+        "user_agent": "Yealink SIP-T46U 108.86.0.45",
+        "source": "198.51.100.7:5062",
+        "registered_at": (now - timedelta(minutes=4)).isoformat(),
+        "expires": 3360,
+    }
+    Path(feed).write_text(json.dumps([device]), encoding="utf-8")
 
 
 def _published_after(stage: Stage, seen: int) -> bool:

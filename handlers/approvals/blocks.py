@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from handlers.approvals.why import why_staff_decide
 from handlers.callback.blocks import proof_context, proof_line
 from handlers.mrkdwn import clip, escape
 from handlers.request_facts import RequestFacts
@@ -88,6 +89,7 @@ def card_blocks(
             "fields": [{"type": "mrkdwn", "text": clip(f, 2000)} for f in fields],
         },
     ]
+    blocks.append(_section(f"*Why staff decide*: {escape(why_staff_decide(facts))}"))
     cost = facts.details.get("cost_text")
     if cost:
         blocks.append(_section(f"*Cost accepted by the customer*: {escape(str(cost))}"))

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from handlers.approvals.flow import send_to_staff
 from handlers.callback.offer import proof_offer
@@ -17,6 +18,7 @@ from handlers.notify import Notifier
 from handlers.services import Services
 from ocr_checks import BillError, Claim, Report, examine
 from ocr_checks.highlight import render_highlight
+from store import metrics
 from store.errors import UserFacingError
 from store.evidence import fill_bill, record_verdict, unjudged_bill
 from store.models import Evidence, Request, RequestState
@@ -51,6 +53,7 @@ def check_bill(request_id: int) -> str:
             _refuse(services, notifier, request_id, evidence_id, refused.message)
             return "refused"
     highlight: bytes | None = None
+    started = time.monotonic()
     try:
         report = examine(content, claim)
         verdict, facts, reasons = report.verdict, report.to_dict(), list(report.reasons)
@@ -65,6 +68,7 @@ def check_bill(request_id: int) -> str:
         log.exception("bill of request #%s could not be read", request_id)
         verdict, reasons = "fail", ["We could not read this file."]
         facts = {"verdict": "fail", "error": "unreadable", "reasons": reasons}
+    metrics.bill_checked(verdict, time.monotonic() - started)
     with services.db.session() as session:
         evidence = session.get(Evidence, evidence_id)
         assert evidence is not None

@@ -13,6 +13,8 @@ UNKNOWN_WORD_LIMIT = 300
 
 SIP_LINES = (
     ("/sip status", "your SIP accounts and whether each is Up or Down"),
+    ("/sip status SIP_ACCOUNT", "that account, and the devices the platform sees registered now"),
+    ("/sip history SIP_ACCOUNT [N]", "what was asked and changed on that account, newest first"),
     (
         "/sip new LABEL",
         "ask for a new SIP account (one device per account; may cost money on your plan)",

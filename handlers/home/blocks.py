@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.ages import describe
-from handlers.help.blocks import CALLERID_HELP, SIP_HELP
+from handlers.help.blocks import SIP_HELP
 from handlers.home.flow import SLACK_USER_ID, Desk, OwnRequests, RequestLine
 from handlers.mrkdwn import quote
 from store.models import RequestKind
@@ -76,7 +76,8 @@ def unavailable_home(message: str) -> View:
 
 def visitor_home(own: OwnRequests | None = None, now: datetime | None = None) -> View:
     now = now or utcnow()
-    usage = "\n".join(f"*`{u}`* — {w}" for u, w in (*SIP_HELP, *CALLERID_HELP))
+    # SIP_HELP already lists /callerid's lines too: each command once.
+    usage = "\n".join(f"*`{u}`* — {w}" for u, w in SIP_HELP)
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "sipdesk"}},
     ]

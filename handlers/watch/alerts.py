@@ -17,6 +17,7 @@ from handlers.watch import blocks
 from handlers.watch.incidents import post_claimed
 from handlers.watch.mutes import active_silences, quiet_now
 from handlers.watch.policy import WatchPolicy
+from store import metrics
 from store.claims import won
 from store.db import Database
 from store.models import (
@@ -173,7 +174,12 @@ def _post_alert(
     with db.session() as session:
         message = session.get_one(AlertMessage, message_id, options=_WITH_LINES)
         text, payload = _render(session, message, now)
-    return 1 if post_claimed(db, notifier, message_id, text, payload, now, again=again) else 0
+        lost_at = [alert.outage.started_at for alert in message.outages]
+    if post_claimed(db, notifier, message_id, text, payload, now, again=again) is None:
+        return 0
+    for started_at in lost_at:
+        metrics.alert_posted(started_at, now)
+    return 1
 
 
 def retry_unposted(db: Database, notifier: Notifier, policy: WatchPolicy, now: datetime) -> int:

@@ -15,6 +15,7 @@ from handlers.notify import Notifier
 from handlers.watch import alerts, blocks, incidents, mutes
 from handlers.watch.policy import WatchPolicy
 from handlers.watch.snapshot import Changes, Known, compare
+from store import metrics
 from store.claims import won
 from store.db import Database
 from store.models import (
@@ -26,7 +27,7 @@ from store.models import (
     Outage,
     SipAccount,
 )
-from telephony import TelephonyPlatform
+from telephony import TelephonyPlatform, platform_name
 from telephony.types import Registrations
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ class Watch:
                 self.db, self.notifier, AlertKind.INCIDENT.value,
                 f"Down accounts are back to {changes.down_now} of {len(known)}.", now,
             )  # fmt: skip
+        metrics.accounts_down(platform_name(self.platform), changes.down_now)
         self._flapping(flapping, now)
         self._two_devices(changes.two_devices, registrations, now)
         posted = alerts.alert_pending(self.db, self.notifier, self.policy, now)

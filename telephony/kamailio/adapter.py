@@ -25,7 +25,7 @@ from telephony.errors import Conflict, TelephonyError
 from telephony.kamailio.jsonrpc import KamailioRpc
 from telephony.kamailio.tables import subscriber, unavailable_on_db_error, usr_preferences
 from telephony.platform import RegistrationsSource
-from telephony.types import NewSipAccount, Registrations, SipAccountInfo
+from telephony.types import Contact, NewSipAccount, Registrations, SipAccountInfo
 
 # usr_preferences attributes read by kamailio.cfg (avp_db_load) on outbound INVITEs.
 PSTN_CID = "pstn_cid"  # "+E164", or ANONYMOUS
@@ -51,6 +51,8 @@ def ha1b(username: str, domain: str, realm: str, password: str) -> str:
 
 class KamailioPlatform:
     """Applies SIP accounts and caller IDs to Kamailio's database; reads its registrations."""
+
+    name = "kamailio"
 
     def __init__(
         self,
@@ -89,6 +91,13 @@ class KamailioPlatform:
     def registrations(self) -> Registrations:
         """Current registrations from usrloc (ul.dump or the location table, as configured)."""
         return self._registrations.registrations()
+
+    def contacts_of(self, username: str) -> tuple[Contact, ...]:
+        """One account's contacts as usrloc holds them now (`ul.lookup`, or its table rows)."""
+        lookup = getattr(self._registrations, "contacts_of", None)
+        if callable(lookup):
+            return tuple(lookup(username, self.sip_domain))
+        return self._registrations.registrations().contacts(username)
 
     # ----- changing -----
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +14,7 @@ from telephony.kamailio.contacts import source_of, username_of
 from telephony.types import Contact, Registrations
 
 DEFAULT_TIMEOUT = 5.0
+_NOT_FOUND = "AOR not found"
 _UNAVAILABLE = "The SIP server is not answering, so registrations are unknown for now."
 
 
@@ -62,6 +63,22 @@ class UlDump:
                 _UNAVAILABLE, detail=f"ul.dump not understood: {exc!r}"
             ) from exc
 
+    def contacts_of(self, username: str, domain: str) -> tuple[Contact, ...]:
+        """One account's contacts, with `ul.lookup` (no dump of every AoR); () when none."""
+        read_at = utcnow()
+        try:
+            result = self.rpc.call("ul.lookup", "location", f"{username}@{domain}")
+        except PlatformUnavailable as error:
+            if _NOT_FOUND in (error.detail or ""):
+                return ()  # usrloc's answer for an AoR with no contact at all
+            raise
+        try:
+            return tuple(_contact(item["Contact"], read_at) for item in result["Contacts"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PlatformUnavailable(
+                _UNAVAILABLE, detail=f"ul.lookup not understood: {exc!r}"
+            ) from exc
+
 
 def parse_ul_dump(result: Any, read_at: datetime) -> Registrations:
     """Registrations from the `result` of `ul.dump` (Kamailio 5.x layout)."""
@@ -71,22 +88,23 @@ def parse_ul_dump(result: Any, read_at: datetime) -> Registrations:
             info = aor["Info"]
             username = username_of(str(info["AoR"]))
             for item in info["Contacts"]:
-                contact = item["Contact"]
-                expires_at, expired = _expiry(contact["Expires"], read_at)
-                address = str(contact["Address"])
-                pairs.append(
-                    (
-                        username,
-                        Contact(
-                            contact_uri=address,
-                            user_agent=str(contact.get("User-Agent") or ""),
-                            source=source_of(contact.get("Received"), address),
-                            expires_at=expires_at,
-                            expired=expired,
-                        ),
-                    )
-                )
+                pairs.append((username, _contact(item["Contact"], read_at)))
     return Registrations.from_pairs(pairs, read_at)
+
+
+def _contact(contact: dict[str, Any], read_at: datetime) -> Contact:
+    expires_at, expired = _expiry(contact["Expires"], read_at)
+    address = str(contact["Address"])
+    modified = contact.get("Last-Modified")
+    return Contact(
+        contact_uri=address,
+        user_agent=str(contact.get("User-Agent") or ""),
+        source=source_of(contact.get("Received"), address),
+        expires_at=expires_at,
+        expired=expired,
+        # usrloc's Last-Modified: the Unix time of the contact's last REGISTER
+        registered_at=datetime.fromtimestamp(modified, UTC) if isinstance(modified, int) else None,
+    )
 
 
 def _expiry(value: Any, read_at: datetime) -> tuple[datetime | None, bool]:

@@ -65,6 +65,7 @@ location = Table(
     Column("received", String(128)),
     Column("expires", DateTime, nullable=False),  # naive, in Kamailio's local time
     Column("user_agent", String(255), nullable=False),
+    Column("last_modified", DateTime),  # the contact's last REGISTER, local time too
 )
 
 

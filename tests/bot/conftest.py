@@ -16,8 +16,18 @@ from store.db import Database
 
 
 @pytest.fixture
+def bot_settings() -> dict[str, object]:
+    """More settings for `running_bot` (a test module overrides this fixture to add some)."""
+    return {}
+
+
+@pytest.fixture
 def running_bot(
-    database: Database, redis_url: str, redis_prefix: str, tmp_path: Path
+    database: Database,
+    redis_url: str,
+    redis_prefix: str,
+    tmp_path: Path,
+    bot_settings: dict[str, object],
 ) -> Iterator[RunningBot]:
     sandbox = SlackSandbox().start()
     world = sandbox.seed_demo_world()
@@ -31,6 +41,7 @@ def running_bot(
         SIPDESK_STAFF_CHANNEL=world.staff_channel,
         SIPDESK_STAFF_USERGROUP=world.staff_group,
         **sandbox.bot_env(),
+        **bot_settings,
     )
     runtime = start_runtime(settings)
     server = HttpServer(

@@ -126,6 +126,9 @@ def test_a_customer_sees_their_own_open_requests_and_not_others(bot: RunningBot)
     assert f"*#{mine}* PSTN caller ID for Globex Dental — waiting for you" in shown
     assert "asked 40 min ago" in shown
     assert f"#{theirs}" not in shown and "Waiting for approval" not in shown
+    usages = [line.split("`")[1] for line in shown.splitlines() if line.startswith("*`")]
+    assert "/sip status" in usages and "/callerid SIP_ACCOUNT NUMBER|anonymous" in usages
+    assert len(usages) == len(set(usages))  # each command once
 
 
 def test_refresh_shows_the_clickers_own_tab_whatever_the_payload_says(bot: RunningBot):

@@ -105,6 +105,7 @@ def test_two_schedulers_and_a_killed_leader_post_every_alert_and_digest_exactly_
         "SIPDESK_REGISTRATIONS_FEED": str(registrations),
         "SIPDESK_WATCH_INTERVAL": "0.5", "SIPDESK_DOWN_AFTER": "0",
         "SIPDESK_LEADER_TTL": "2", "SIPDESK_DIGEST_CRON": "* * * * *",
+        "SIPDESK_METRICS_ADDR": "127.0.0.1:0",  # each process its own port
     }  # fmt: skip
     first = Scheduler("first", env, tmp_path)
     second = Scheduler("second", env, tmp_path)

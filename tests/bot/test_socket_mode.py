@@ -43,6 +43,7 @@ def socket_mode_env(
         "REDIS_URL": redis_url,
         "SIPDESK_REDIS_PREFIX": prefix,
         "SIPDESK_HOME": str(home),
+        "SIPDESK_METRICS_ADDR": "127.0.0.1:0",  # each process its own port
         "SIPDESK_START_REDIS": "false",
     }
 

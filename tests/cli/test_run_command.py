@@ -35,6 +35,7 @@ def env(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[dict[str,
             **sandbox.bot_env(),
             "SIPDESK_STAFF_CHANNEL": world.staff_channel,
             "SIPDESK_HOME": str(tmp_path / "home"),
+            "SIPDESK_METRICS_ADDR": "127.0.0.1:0",  # each process its own port
             "REDIS_URL": redis_url,
             "SIPDESK_REDIS_PREFIX": redis_prefix,
             "PORT": str(_free_port()),

@@ -43,6 +43,7 @@ def test_sipdesk_run_on_the_embedded_defaults_applies_a_request_by_itself(
         env.pop("DATABASE_URL", None)
         env.update(
             SIPDESK_HOME=str(tmp_path / "home"),
+            SIPDESK_METRICS_ADDR="127.0.0.1:0",  # each process its own port
             SLACK_BOT_TOKEN=sandbox.bot_token,
             SLACK_SIGNING_SECRET=sandbox.signing_secret,
             SLACK_API_URL=sandbox.api_url,
@@ -83,6 +84,13 @@ def test_sipdesk_run_on_the_embedded_defaults_applies_a_request_by_itself(
                     30,
                 )
             assert applied, sandbox.messages(world.globex_channel)
+            # One process, one /metrics: the web part's acks and the in-process worker's jobs.
+            assert bot.stdout is not None
+            lines = [bot.stdout.readline(), bot.stdout.readline()]
+            metrics_url = next(x for x in lines if "metrics at " in x).split("metrics at ")[1]
+            scraped = httpx.get(metrics_url.strip(), timeout=5).text
+            assert 'sipdesk_requests_total{kind="pstn_caller_id",outcome="applied"} 1.0' in scraped
+            assert "sipdesk_ack_seconds_count 1.0" in scraped
             _, err = stop_process(bot, signal.SIGINT)
         finally:
             if bot.poll() is None:

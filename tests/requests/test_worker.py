@@ -59,6 +59,7 @@ def test_sipdesk_worker_runs_the_queue_in_its_own_process(
         "SIPDESK_START_REDIS": "false",
         "SIPDESK_STAFF_CHANNEL": w.staff_channel,
         "SIPDESK_HOME": str(tmp_path / "worker"),
+        "SIPDESK_METRICS_ADDR": "127.0.0.1:0",  # each process its own port
     }
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "sipdesk"), "worker"],
