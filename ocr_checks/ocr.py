@@ -13,7 +13,7 @@ Public API (part A calls these):
   Tesseract ``confidence`` (0..100).
 - ``ocr_image_upright(image, page_number, scale) -> OcrReading``: the same, and the upright image
   the boxes refer to (for drawing highlights), with its own points-per-pixel.
-- ``prepare_photo(image) -> PIL.Image.Image`` and ``photo_scale(image) -> float``: for JPEG/PNG
+- ``prepare_photo(image) -> PIL.Image.Image`` and ``photo_scale(image) -> float``: for image files
   uploads: EXIF orientation applied, greyscale, capped at ``WORK_LONG_SIDE`` pixels, uneven
   light divided out (``even_out_light``). A photo has no
   physical size, so ``photo_scale`` assumes its long side spans the long side of an A4 page
@@ -181,7 +181,7 @@ def photo_scale(image: Image.Image) -> float:
 
 
 def ocr_photo(image: Image.Image, page_number: int = 1) -> Page:
-    """OCR a photo or scanned image file (JPEG/PNG) as one page."""
+    """OCR a photo or scanned image file (JPEG, PNG, HEIC, WebP) as one page."""
     prepared = prepare_photo(image)
     return ocr_image(prepared, page_number, photo_scale(prepared))
 

@@ -27,7 +27,7 @@ and a sentence for the reviewer:
 - ``javascript`` and ``embedded_file``: a script run on open (or a launch action), or a file
   carried inside the PDF: operators' bills do neither (``active_content``).
 
-Photos (JPEG/PNG) have no file structure to inspect: nothing is returned for them. Image-only
+Photos and screenshots (image files) have no file structure to inspect: nothing is returned for them. Image-only
 PDFs still get the metadata and revision checks. Cost: a few milliseconds per page, all in
 PDFium; a run's text is only read when a check needs it.
 
