@@ -24,17 +24,20 @@ and a sentence for the reviewer:
   drawn after it is treated as a hidden layer instead, as some scanners write it.)
 - ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
   line uses (style variants such as Bold or Italic count as the same family).
+- ``redrawn_digits``: a phone number assembled from runs whose digits differ in font family,
+  size or baseline, or a whole number off its line's baseline in its line's own size and font:
+  digits redrawn by an editor. A number in bold, or larger than its label, is a style, not this.
 - ``javascript`` and ``embedded_file``: a script run on open (or a launch action), or a file
   carried inside the PDF: operators' bills do neither (``active_content``).
 
-Photos and screenshots (image files) have no file structure to inspect: nothing is returned for them. Image-only
-PDFs still get the metadata and revision checks. Cost: a few milliseconds per page, all in
-PDFium; a run's text is only read when a check needs it.
+Photos and screenshots (image files) have no file structure to inspect: nothing is returned
+for them. Image-only PDFs still get the metadata and revision checks. Cost: a few milliseconds
+per page, all in PDFium; a run's text is only read when a check needs it.
 
 One module per check: ``metadata`` (online_editor, modified_later), ``revisions``
 (incremental_update), ``hidden_text`` (invisible_text), ``cover_ups`` (cover_up),
-``font_mismatch`` and ``active_content`` (javascript, embedded_file), all reading pages through
-``drawing`` (and ``fonts`` for font families).
+``font_mismatch``, ``redrawn`` (redrawn_digits) and ``active_content`` (javascript,
+embedded_file), all reading pages through ``drawing`` (and ``fonts`` for font families).
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from ocr_checks.tamper.metadata import (
     metadata_signals,
     parse_pdf_date,
 )
+from ocr_checks.tamper.redrawn import redrawn_digit_signals
 from ocr_checks.tamper.revisions import incremental_update_signals, revision_ends
 
 __all__ = [
@@ -92,6 +96,7 @@ def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
                     page_signals += invisible_text_signals(view, ocr_pages.get(view.number))
                     page_signals += cover_up_signals(view)
                     page_signals += font_mismatch_signals(view)
+                    page_signals += redrawn_digit_signals(view)
                 if len(ends) > 1:
                     final_prints.append(view.fingerprint())
         if len(ends) > 1:
