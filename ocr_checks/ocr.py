@@ -225,6 +225,29 @@ def ocr_image_upright(image: Image.Image, page_number: int, scale: float) -> Ocr
     return OcrReading(page=page, image=upright, scale=work_scale, rotation=rotation, skew=skew)
 
 
+def read_line(image: Image.Image) -> str:
+    """The text of an image holding one line (a crop around a number), read with ``--psm 7``."""
+    encoded = io.BytesIO()
+    greyscale(image).save(encoded, format="BMP")
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", "--psm", "7", "-l", "eng", "--dpi", "300"],
+            input=encoded.getvalue(),
+            capture_output=True,
+            env=env,
+            timeout=TESSERACT_TIMEOUT_S,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise OcrUnavailable("tesseract is not installed (Debian package tesseract-ocr)") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise OcrUnavailable(f"tesseract took more than {TESSERACT_TIMEOUT_S:.0f} s") from exc
+    if done.returncode != 0:
+        raise OcrUnavailable(f"tesseract failed: {done.stderr.decode(errors='replace')[-300:]}")
+    return done.stdout.decode("utf-8", errors="replace").strip()
+
+
 def mean_confidence(pages: Iterable[Page]) -> float | None:
     """Mean Tesseract confidence (0..100) over the words of OCR pages, None without any."""
     values = [w.confidence for p in pages if p.source == "ocr" for w in p.words]

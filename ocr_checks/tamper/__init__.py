@@ -20,8 +20,11 @@ and a sentence for the reviewer:
   scanner's invisible OCR layer matching the picture is normal.
 - ``cover_up``: two different texts of like size drawn at one place (one run covering at least
   half of the other), or text that an opaque filled box drawn after it covers: what a box over
-  old text, with or without new text on top, leaves in the text layer. (Text under a picture
-  drawn after it is treated as a hidden layer instead, as some scanners write it.)
+  old text, with or without new text on top, leaves in the text layer. Also a number that a
+  picture or box drawn after it overlaps and whose digits, rendered and read by OCR, are not
+  the text layer's (``overlays``: the page shows one number, the text layer says another).
+  (Text wholly under a picture drawn after it is otherwise treated as a hidden layer, as some
+  scanners write it.)
 - ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
   line uses (style variants such as Bold or Italic count as the same family).
 - ``redrawn_digits``: a phone number assembled from runs whose digits differ in font family,
@@ -57,6 +60,7 @@ from ocr_checks.tamper.metadata import (
     metadata_signals,
     parse_pdf_date,
 )
+from ocr_checks.tamper.overlays import overlay_signals
 from ocr_checks.tamper.redrawn import redrawn_digit_signals
 from ocr_checks.tamper.revisions import incremental_update_signals, revision_ends
 
@@ -94,7 +98,8 @@ def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
             with open_page(pdf, index) as view:
                 if view.number in judged:
                     page_signals += invisible_text_signals(view, ocr_pages.get(view.number))
-                    page_signals += cover_up_signals(view)
+                    covered = cover_up_signals(view)
+                    page_signals += covered or overlay_signals(view)
                     page_signals += font_mismatch_signals(view)
                     page_signals += redrawn_digit_signals(view)
                 if len(ends) > 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -50,6 +50,9 @@ class PageView:
     textpage: object
     runs: list[Run]
     shapes: list[tuple[str, tuple[float, float, float, float]]]  # (type, box) of non-text objects
+    # Opaque boxes and pictures, (drawing order, "box" or "image", box): what can hide text.
+    covers: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
+    page: pdfium.PdfPage | None = None  # open while the view is, for rendering a part of it
 
     def text(self, run: Run) -> str:
         """The run's text, read from PDFium the first time it is asked for."""
@@ -98,7 +101,7 @@ def open_page(pdf: pdfium.PdfDocument, index: int) -> Iterator[PageView]:
                 if colour is not None and colour[3] == 255:
                     covers.append((order, "box", box))
         _mark_covered(runs, covers)
-        yield PageView(index + 1, textpage.raw, runs, shapes)
+        yield PageView(index + 1, textpage.raw, runs, shapes, covers, page)
     finally:
         textpage.close()
         page.close()
