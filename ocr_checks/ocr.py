@@ -337,11 +337,17 @@ def _tesseract_words(image: Image.Image) -> list[_TsvWord]:
     return _parse_tsv(done.stdout.decode("utf-8", errors="replace"))
 
 
+# Whole words Tesseract's English model reads for letters it has no glyph for: a capital O with
+# an accent (the Irish "Ó") comes out as a copyright sign, which no bill sets as a word.
+_MISREAD = {"©": "O", "®": "R"}
+
+
 def _parse_tsv(tsv: str) -> list[_TsvWord]:
     words = []
     reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
         text = (row.get("text") or "").strip()
+        text = _MISREAD.get(text, text)
         if row.get("level") != "5" or not text:
             continue
         confidence = float(row["conf"])

@@ -59,7 +59,7 @@ def test_a_heic_photo_from_an_iphone_is_read_and_passes(photo: Image.Image) -> N
 
 def test_a_webp_photo_is_read_and_passes(photo: Image.Image) -> None:
     encoded = io.BytesIO()
-    photo.save(encoded, format="WEBP", quality=92)
+    photo.save(encoded, format="WEBP", quality=80)
     webp = encoded.getvalue()
     assert sniff(webp) == "webp"
     report = examine(webp, CLAIM)
@@ -94,3 +94,16 @@ def test_one_list_of_kinds_serves_bytes_and_mimetypes() -> None:
     ]
     assert format_for_mimetype("image/gif") is None
     assert format_for_mimetype("IMAGE/JPEG; charset=binary") is not None
+
+
+def test_an_irish_capital_o_with_a_fada_that_tesseract_reads_as_a_copyright_sign_is_an_o() -> None:
+    from ocr_checks.ocr import _parse_tsv
+
+    columns = "level page_num block_num par_num line_num word_num left top width height conf text"
+    header = "\t".join(columns.split())
+    rows = [
+        f"5\t1\t1\t1\t1\t{i}\t{10 + 40 * i}\t10\t30\t12\t90\t{word}"
+        for i, word in enumerate(("Seán", "©", "Briain"), start=1)
+    ]
+    words = _parse_tsv("\n".join([header, *rows]))
+    assert [w.text for w in words] == ["Seán", "O", "Briain"]
