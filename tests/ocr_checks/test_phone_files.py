@@ -15,7 +15,7 @@ import pillow_heif
 import pytest
 from billmaker2 import draw_bill, paper
 from phone_screens import app_screenshot
-from PIL import Image
+from PIL import Image, ImageOps
 from test_scans_and_photos import CLAIM, SPEC
 
 from ocr_checks import BillError, Claim, examine
@@ -107,3 +107,13 @@ def test_an_irish_capital_o_with_a_fada_that_tesseract_reads_as_a_copyright_sign
     ]
     words = _parse_tsv("\n".join([header, *rows]))
     assert [w.text for w in words] == ["Seán", "O", "Briain"]
+
+
+def test_an_app_screenshot_in_dark_mode_passes() -> None:
+    light = Image.open(io.BytesIO(app_screenshot())).convert("RGB")
+    dark = io.BytesIO()
+    ImageOps.invert(light).save(dark, format="PNG")  # light text on a dark screen
+    report = examine(
+        dark.getvalue(), Claim("01 234 5678", "Acme Widgets Ltd", dt.date(2026, 3, 20))
+    )
+    assert report.verdict == "pass", report.reasons
