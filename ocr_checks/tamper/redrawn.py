@@ -94,7 +94,7 @@ def _numbers(line: list[_Piece]) -> list[list[_Piece]]:
             continue
         if chain:
             chains.append(chain)
-        chain = [piece] if _TAIL.search(piece.text).group().strip() else []  # type: ignore[union-attr]
+        chain = [piece] if _tail(piece.text).strip() else []
     if chain:
         chains.append(chain)
     return [c for c in chains if _digits(c) >= MIN_DIGITS]
