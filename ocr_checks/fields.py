@@ -42,7 +42,7 @@ _MONTH = re.compile(
 _LABEL_WORDS = re.compile(
     r"\b(numbers?|no\.?|date|period|account|due|total|phone|bill|invoice|holder|name|payment"
     r"|reference|ref|issue[d]?|statement|balance|amount|method|line|mobile|telephone|tel"
-    r"|landline|customer|charges? for|from|to|number\(s\))\b",
+    r"|landline|customer|charges? for|from|to|number\(s\)|service|ddi)\b|:\s*$",
     re.I,
 )
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
@@ -82,11 +82,17 @@ def label_before(text: str) -> str:
     value listed after another ("01 234 5678, 087 123 4567") shares the list's label."""
     tokens = text.split()
     i = len(tokens)
-    while i > 0 and (tokens[i - 1].endswith((",", ";")) or tokens[i - 1].lower() in _LIST_JOINS):
-        if tokens[i - 1].lower() in _LIST_JOINS:
+    while i > 0:
+        last = tokens[i - 1]
+        if last.lower() in _LIST_JOINS:
             i -= 1
+        elif not (last.endswith((",", ";")) and any(ch.isdigit() for ch in last)):
+            break  # "phone, +353 …": words, not a value listed before this one
+        skipped = i
         while i > 0 and any(ch.isdigit() for ch in tokens[i - 1]):
             i -= 1
+        if i == skipped:
+            break
     first = i
     while first > 0 and not any(ch.isdigit() for ch in tokens[first - 1]):
         first -= 1

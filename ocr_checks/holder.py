@@ -69,13 +69,20 @@ Verdict = Literal["match", "review", "different", "absent"]
 
 @dataclass(frozen=True)
 class HolderCheck:
-    """The name found on the bill, its score against the claimed name and the verdict."""
+    """The name found on the bill, its score against the claimed name and the verdict.
+
+    `sure` says the name was read where a bill puts its addressee (after a name label, or at
+    the head of an address block); a name guessed from a plain line is not, and a different
+    name read there is for a person to look at, never a refusal. `unsure_because` says why.
+    """
 
     on_bill: str | None
     score: float
     verdict: Verdict
     page: int | None = None
     box: Box | None = None
+    sure: bool = True
+    unsure_because: str | None = None
 
     @property
     def match(self) -> bool:
@@ -117,46 +124,174 @@ def _compare_tokens(a: list[str], b: list[str]) -> tuple[float, Verdict]:
 def check_holder(document: Document, claimed: str) -> HolderCheck:
     """Find the holder's name on the bill and judge it against the claimed one.
 
-    The holder is the addressee: a name after a label ("Account name:", "Bill to") or the first
-    line of the address block (a line of words over lines with a street, town or postcode).
-    Only when neither can be seen is the best-scoring plain line of the upper first page
-    taken. A charge line ("Line rental  €22.00") is never a name. The whole name is compared
-    both ways, so a name that is only part of the other ("Dental Care Limited" for "Globex
-    Dental Care Limited") is at best for review.
+    The holder is the addressee: a name after a label ("Account name:", "Bill to", "Account
+    holder") or the name lines at the head of an address block (lines over a street, a town
+    with a number, an Eircode or a postcode), wherever the block sits (left or right column,
+    in a box). A block with the operator's own words (PO box, care line, web address, "call
+    our sales team") is the operator's, not the addressee's. A block may name a person and a
+    company ("Attn: Mary Byrne" over "Globex Ltd", "Mary Byrne" over "Globex Ltd") and a name
+    may carry a trading name ("Sean Murphy t/a Murphy Plumbing"): the claim matches any of them.
+    Only when no addressee can be seen is the best-scoring plain line of the upper first page
+    taken, and then not surely. A charge line ("Line rental  €22.00") is never a name.
     """
     if not normalise(claimed) or not document.pages:
         return HolderCheck(None, 0.0, "absent")
     first = document.pages[0]
     lines = page_lines(first)
-    named: list[_Candidate] = []
+    ocr = first.source == "ocr"
+    named = [
+        c
+        for li, si in _addressee_lines(lines, first.height)
+        for c in _candidates(lines[li], si, claimed, ocr)
+    ]
     plain: list[_Candidate] = []
-    for li, line in enumerate(lines):
-        for si, seg in enumerate(line):
-            labelled = _labelled(lines, li, si)
-            if not labelled and seg.words[0].top > first.height * NAME_AREA_FRACTION:
-                continue
-            text = _ocr_name_letters(seg.text, first.source == "ocr")
-            span = _name_span(text)
-            if span is None or _is_charge(line, si):
-                continue
-            if not labelled and any(ch.isdigit() for ch in text):
-                continue  # a street or a postcode line, not the name over them
-            start, end = span
-            score, verdict = compare(claimed, text[start:end])
-            candidate = _Candidate(score, _RANK[verdict], seg, start, end, verdict)
-            if labelled or _heads_address(lines, li, seg):
-                named.append(candidate)
-            else:
-                plain.append(candidate)
+    if not named:
+        for line in lines:
+            for si, seg in enumerate(line):
+                if seg.words[0].top > first.height * NAME_AREA_FRACTION:
+                    continue
+                if any(ch.isdigit() for ch in seg.text) or _OPERATOR_WORDS.search(seg.text):
+                    continue  # a street, a postcode or the operator's own line
+                plain += _candidates(line, si, claimed, ocr)
     pool = named or plain
     if not pool:
-        return HolderCheck(None, 0.0, "absent")
-    best = max(pool, key=lambda c: (c.score, c.rank, c.end - c.start))
-    text = _ocr_name_letters(best.seg.text, first.source == "ocr")[best.start : best.end].strip()
+        return HolderCheck(None, 0.0, "absent", sure=False, unsure_because="no name was found")
+    best = max(pool, key=lambda c: (c.rank, c.score, c.end - c.start))
+    text = _ocr_name_letters(best.seg.text, ocr)[best.start : best.end].strip()
     if best.score < MIN_REPORTED and best.verdict != "different" and not named:
-        return HolderCheck(None, round(best.score, 1), "absent")
+        return HolderCheck(
+            None, round(best.score, 1), "absent", sure=False, unsure_because="no name was found"
+        )
     box = best.seg.span_box(best.start, best.end)
-    return HolderCheck(text, round(best.score, 1), best.verdict, best.seg.page, box)
+    why = None if named else "the name was not read from an address block or a name label"
+    return HolderCheck(
+        text, round(best.score, 1), best.verdict, best.seg.page, box, why is None, why
+    )
+
+
+def _candidates(line: list[Segment], si: int, claimed: str, ocr: bool) -> list[_Candidate]:
+    """The segment as a name compared with the claim: whole, and each side of a "t/a"."""
+    seg = line[si]
+    text = _ocr_name_letters(seg.text, ocr)
+    span = _name_span(text)
+    if span is None or _is_charge(line, si):
+        return []
+    start, end = span
+    spans = [(start, end)]
+    trading = _TRADING_AS.search(text, start)
+    if trading and trading.start() < end:
+        spans = [(start, trading.start()), (trading.end(), end)]
+        if _TRADING_AS.search(claimed):
+            spans.append((start, end))
+    out = []
+    for a, b in spans:
+        while b > a and text[b - 1] in " ,;:-.":
+            b -= 1
+        while a < b and text[a] == " ":
+            a += 1
+        if b - a < 2:
+            continue
+        score, verdict = compare(claimed, text[a:b])
+        out.append(_Candidate(score, _RANK[verdict], seg, a, b, verdict))
+    return out
+
+
+def _addressee_lines(lines: list[list[Segment]], height: float) -> list[tuple[int, int]]:
+    """(line, segment) of every name the bill gives as its addressee: labelled names anywhere
+    on the page, and the name lines of address blocks in the upper part of the page."""
+    out: list[tuple[int, int]] = []
+    for li, line in enumerate(lines):
+        for si, _ in enumerate(line):
+            if _labelled(lines, li, si):
+                out.append((li, si))
+    for block in _blocks(lines):
+        li0, si0 = block[0]
+        if lines[li0][si0].words[0].top > height * NAME_AREA_FRACTION:
+            continue
+        texts = [lines[li][si].text for li, si in block]
+        if any(_OPERATOR_WORDS.search(t) for t in texts):
+            continue  # the operator's letterhead, a promo box, a return address
+        first_address = next(
+            (k for k, t in enumerate(texts) if _is_address_line(t, first=k == 0)), None
+        )
+        if not first_address:  # no address under a name: a heading, a list, a table
+            continue
+        for k in range(max(0, first_address - MAX_NAME_LINES), first_address):
+            if not _LEAD_LABEL.sub("", texts[k]).strip():
+                continue  # "Bill to" over the block
+            if block[k] not in out:
+                out.append(block[k])
+    return out
+
+
+# An address block names at most this many lines before its street (a person, a company, a
+# department or "Attn:" line).
+MAX_NAME_LINES = 3
+
+
+def _blocks(lines: list[list[Segment]]) -> list[list[tuple[int, int]]]:
+    """Runs of segments set one under another, left-aligned, close and in one size: the blocks
+    a reader sees (an address, a column of facts, a promo box)."""
+    blocks: list[list[tuple[int, int]]] = []
+    open_ends: list[tuple[list[tuple[int, int]], Segment]] = []
+    for li, line in enumerate(lines):
+        for si, seg in enumerate(line):
+            box, size = seg.box, _text_height(seg)
+            home = None
+            for block, last in open_ends:
+                gap = box.top - last.box.bottom
+                if (
+                    abs(last.box.x0 - box.x0) <= BLOCK_ALIGN
+                    and -1 <= gap <= 1.6 * max(1.0, last.box.bottom - last.box.top)
+                    and 0.8 <= size / max(0.1, _text_height(last)) <= 1.25
+                ):
+                    home = block
+                    break
+            if home is None:
+                home = []
+                blocks.append(home)
+            home.append((li, si))
+            open_ends = [(b, e) for b, e in open_ends if b is not home] + [(home, seg)]
+    return blocks
+
+
+BLOCK_ALIGN = 6.0  # points: the left edges of one block's lines
+
+
+_EIRCODE = r"\b[AC-FHKNPRTV-Y]\d[\dW]\s?[0-9AC-FHKNPRTV-Y]{4}\b"
+_UK_POSTCODE = r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b"
+_ADDRESS_LINE = re.compile(
+    rf"{_EIRCODE}|{_UK_POSTCODE}|^\s*\d+[A-Za-z]?[,\s]+[A-Za-zÀ-ÿ]"
+    r"|\b(unit|apt|apartment|flat|suite|floor|block)\s+\w*\d"
+    r"|\b(dublin|d)\s?\d{1,2}w?\b|\bco\.?\s+[A-Z][a-z]+|\bcounty\b"
+    r"|\b(road|street|st\.|avenue|ave|lane|drive|park|square|place|terrace|crescent|close"
+    r"|court|way|quay|green|grove|hill|row|walk|bóthar|sráid|business park|industrial estate)\b",
+    re.I,
+)
+_POSTCODE = re.compile(rf"{_EIRCODE}|{_UK_POSTCODE}")
+_PHONE_LIKE = re.compile(r"\d[\d ]{6,}\d")
+# Words only the operator prints about itself: its address for post and web, its care and
+# sales lines, its registration, the return address over the window.
+_OPERATOR_WORDS = re.compile(
+    r"\b(p\.?\s?o\.?\s?box|freepost|www\.|https?:|\w\.(ie|com|co\.uk|net)\b|@|customer care"
+    r"|customer service|call (us|our|free)|sales|care line|registered (office|in)"
+    r"|if undelivered|return to|helpline|text \w+ to|upgrade|offer)",
+    re.I,
+)
+
+
+def _is_address_line(text: str, *, first: bool = False) -> bool:
+    """A street, a town with a number, an Eircode or a postcode: words with a number in them
+    ("Arasán 3, An Cnoc", "Dublin 18") or the words streets and towns are named with."""
+    if _PHONE_LIKE.search(text):
+        return False
+    numbered = re.search(r"\d", text) is not None and re.search(r"[A-Za-zÀ-ÿ]{2}", text)
+    if numbered:
+        return True
+    # A block's first line naming a street word is a company ("Oak Park Motors"), unless it
+    # carries a postcode.
+    pattern = _POSTCODE if first else _ADDRESS_LINE
+    return pattern.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -171,8 +306,8 @@ class _Candidate:
 
 _RANK = {"match": 3, "review": 2, "different": 1, "absent": 0}
 _LEAD_LABEL = re.compile(
-    r"^\s*(bill(ed)? to|account (name|holder)|customer( name)?|name|fao|attn\.?"
-    r"|for the attention of|invoice to|addressee|dear)\s*:?\s*",
+    r"^\s*(bill(ed)? to|account (name|holder)|customer name|(account )?holder|name|f\.?a\.?o\.?"
+    r"|attn\.?|attention|for the attention of|invoice to|addressee|c/o|dear)\s*:?\s*",
     re.I,
 )
 # Words of charge lines and headings, which sit where names do but are never a holder.
@@ -251,42 +386,6 @@ def _is_charge(line: list[Segment], si: int) -> bool:
     """A charge line: an amount in the segment or in the one just right of it."""
     here = _AMOUNT.search(line[si].text) is not None
     return here or (si + 1 < len(line) and _AMOUNT.search(line[si + 1].text) is not None)
-
-
-def _heads_address(lines: list[list[Segment]], li: int, seg: Segment) -> bool:
-    """The segment is the first line of a block whose next lines (left-aligned with it, close
-    below) hold a street number, a town with a number or a postcode."""
-    box = seg.box
-    height = max(1.0, box.bottom - box.top)
-    if _aligned_near(lines, range(li - 1, max(-1, li - 12), -1), seg, height, below=False):
-        return False  # a line of the block above it: a street or a town, not the name
-    bottom = box.bottom
-    for lj in range(li + 1, min(len(lines), li + 12)):  # a column beside may interleave rows
-        below = [s for s in lines[lj] if abs(s.box.x0 - box.x0) < 6]
-        if not below:
-            continue
-        nxt = below[0]
-        if nxt.box.top - bottom > 1.6 * height:
-            return False
-        if any(ch.isdigit() for ch in nxt.text) and re.search(r"[A-Za-z]", nxt.text):
-            return True
-        bottom = nxt.box.bottom
-    return False
-
-
-def _aligned_near(
-    lines: list[list[Segment]], order: range, seg: Segment, height: float, *, below: bool
-) -> bool:
-    box, text_height = seg.box, _text_height(seg)
-    for lj in order:
-        near = [s for s in lines[lj] if abs(s.box.x0 - box.x0) < 6]
-        if not near:
-            continue
-        gap = near[0].box.top - box.bottom if below else box.top - near[0].box.bottom
-        # A smaller line over the name is a return address or a reference, not the block.
-        same_size = _text_height(near[0]) >= 0.85 * text_height
-        return gap <= 1.6 * height and same_size and _LEAD_LABEL.sub("", near[0].text).strip() != ""
-    return False
 
 
 def _best(token: str, others: list[str]) -> float:

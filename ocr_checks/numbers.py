@@ -1,4 +1,5 @@
-"""Phone numbers on a bill, and what each is there for: the billed line, a number dialled, other.
+"""Phone numbers on a bill, and what each is there for: the billed line, a number dialled, the
+operator's own number (care, sales, fax, from abroad), other.
 
 The matcher runs over each segment's text rebuilt from its words (so a number drawn as several
 text runs or fonts reads as one) and over a segment joined to the start of the next line (so a
@@ -16,12 +17,13 @@ from typing import Literal
 
 import phonenumbers
 from phonenumbers import Leniency, MatchType, PhoneNumber, PhoneNumberFormat
+from rapidfuzz import fuzz
 
 from ocr_checks.document import Document
 from ocr_checks.fields import label_for
 from ocr_checks.layout import Box, Segment, page_lines
 
-Role = Literal["line", "dialled", "other"]
+Role = Literal["line", "dialled", "operator", "other"]
 
 # A value after one of these labels is an account, invoice or tax reference, never a phone.
 _REFERENCE = re.compile(
@@ -32,10 +34,21 @@ _REFERENCE = re.compile(
     r"|bank|amount|total|due)",
     re.I,
 )
-# Numbers the issuer gives for itself.
+# Numbers the issuer gives for itself: care lines, sales, fax, "from abroad", text-to numbers.
 _CONTACT = re.compile(
-    r"\b(call us|contact|customer (care|service|services)|help|support|quer(y|ies)|enquir"
-    r"|fax|lost or stolen|freephone|ring us|phone us|sales|text us|visit|from abroad)",
+    r"\b(call us|contact|customer (care|service|services)|care\b|help|support|quer(y|ies)"
+    r"|enquir|fax|lost or stolen|freephone|free ?fone|ring us|phone us|sales|text (us|\w+ to)"
+    r"|\btext\b|visit|from abroad|abroad|outside (ireland|the uk)|minicom|textphone|upgrade"
+    r"|offer|call (our|the|free|us)|dial \d|complaints|faults?|repairs?|technical"
+    r"|opening hours|lines are open|mon(day)?\s*[-–]|24/7)",
+    re.I,
+)
+# Text that is the operator's own, wherever a number sits in it: its postal or web address,
+# its registration and its small print.
+_OPERATOR_TEXT = re.compile(
+    r"\b(p\.?\s?o\.?\s?box|freepost|www\.|https?:|\.(ie|com|co\.uk|net)\b|registered (office|in)"
+    r"|reg(istered)?\.? no|vat (no|number|reg)|company (no|number)|customer care|customer service"
+    r"|if undelivered|return to)",
     re.I,
 )
 # Labels that say the bill is for this number, in the words Irish and UK operators print
@@ -47,7 +60,8 @@ _LINE_LABEL = re.compile(
     r"|fixed line|home phone)\s*(number|no)\b"
     r"|numbers?(\(s\))?\s*on\s*(this|your)\s*(bill|account)"
     r"|(bill|calls|charges|summary|usage|services?) for"
-    r"|line\b|service\b|msisdn|\bcli\b|number(\(s\))?\s*:?\s*$"
+    r"|line\b|service\b|msisdn|\bcli\b|number(\(s\))?\s*:?\s*$|\bddis?\b|\bdids?\b"
+    r"|direct dial|number (range|block)s?|\branges?\b|sip trunk|trunk"
     r"|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$"
     r"|^\s*(landline|mobile|home phone|phone|broadband (and|&) phone|fibre (voice|phone))"
     r"\s*:?\s*$)",
@@ -88,10 +102,15 @@ class NumberMatch:
     role: Role
     number: PhoneNumber
     fonts: tuple[str | None, ...]
+    last: PhoneNumber | None = None  # a DDI range's last number: the match covers the range
 
     @property
     def e164(self) -> str:
-        return phonenumbers.format_number(self.number, PhoneNumberFormat.E164)
+        """The number in E.164; a range as its first and last joined by ".."."""
+        first = phonenumbers.format_number(self.number, PhoneNumberFormat.E164)
+        if self.last is None:
+            return first
+        return first + ".." + phonenumbers.format_number(self.last, PhoneNumberFormat.E164)
 
 
 class InvalidNumber(ValueError):
@@ -137,6 +156,8 @@ def find_numbers(
     OCR pages the `claimed` number is also found by its digits alone: OCR drops a trunk 0 or
     splits a number into two words ("113" "496 0123"), and the matcher then sees no number,
     though every digit of the claim is there in order (and nothing else glued to them).
+    A DDI range ("01 496 0100 – 0199", "01 496 0100 to 01 496 0199") is one match covering
+    every number in it (`NumberMatch.last`).
     """
     regions = reading_regions(region) if isinstance(region, str) else reading_regions(*region)
     found: list[NumberMatch] = []
@@ -147,23 +168,27 @@ def find_numbers(
         for li, line in enumerate(lines):
             line_text = " ".join(s.text for s in line)
             for si, seg in enumerate(line):
-                for start, end, num in _segment_matches(seg, regions):
+                for start, end, num, last in _ranged(seg.text, _segment_matches(seg, regions)):
                     label = label_for(lines, li, si, start, end)
                     if _REFERENCE.search(label):
                         continue
                     box = seg.span_box(start, end)
+                    ocr = page.source == "ocr"
                     role = _role(
-                        label, zone, line_text, seen_heading, box, page.height, page.number
+                        _Where(label, _after(seg.text, end), seg.text, line_text, zone, ocr),
+                        seen_heading,
+                        box,
+                        page.height,
+                        page.number,
                     )
-                    found.append(_match(seg, start, end, num, box, role))
+                    found.append(_match(seg, start, end, num, box, role, last))
             if claimed is not None and page.source == "ocr":
                 for si, start, end, seg, box in _claimed_digits(line, claimed, found):
                     label = label_for(lines, li, si, start)
                     if _REFERENCE.search(label):
                         continue
-                    role = _role(
-                        label, zone, line_text, seen_heading, box, page.height, page.number
-                    )
+                    where = _Where(label, _after(seg.text, end), seg.text, line_text, zone, True)
+                    role = _role(where, seen_heading, box, page.height, page.number)
                     found.append(NumberMatch(seg.page, seg.text[start:end], box, role, claimed, ()))
             found.extend(_wrapped(lines, li, regions, zone, seen_heading, page.height, page.number))
             heading = _heading_zone(line_text)
@@ -172,28 +197,107 @@ def find_numbers(
     return found
 
 
+# A range's end after its first number: "– 0199", "-0199", "to 0199", "to 01 496 0199".
+_RANGE_TAIL = re.compile(r"\s*(?:[-–—]|\bto\b)\s*(?P<tail>[+(]?\d[\d ()]*\d)(?![\d])")
+
+
+def _ranged(
+    text: str, matches: list[tuple[int, int, PhoneNumber]]
+) -> list[tuple[int, int, PhoneNumber, PhoneNumber | None]]:
+    """The matches, each with the last number of the DDI range it starts (or None): the end is
+    the start's number with its last digits replaced ("0100 – 0199") or a whole number that
+    differs from the start only there ("01 496 0100 to 01 496 0199")."""
+    out: list[tuple[int, int, PhoneNumber, PhoneNumber | None]] = []
+    skip_to = -1
+    for start, end, num in matches:
+        if start < skip_to:
+            continue
+        tail = _RANGE_TAIL.match(text, end)
+        last = _range_end(num, tail.group("tail")) if tail else None
+        if tail is not None and last is not None:
+            out.append((start, tail.end(), num, last))
+            skip_to = tail.end()
+        else:
+            out.append((start, end, num, None))
+    return out
+
+
+_MAX_RANGE = 10_000  # a DDI block is at most this many numbers
+
+
+def _range_end(first: PhoneNumber, tail: str) -> PhoneNumber | None:
+    digits = re.sub(r"\D", "", tail)
+    nsn = phonenumbers.national_significant_number(first)
+    if len(digits) > 5:  # a whole number: it differs from the first only in its last digits
+        try:
+            whole = phonenumbers.parse(tail, phonenumbers.region_code_for_number(first))
+        except phonenumbers.NumberParseException:
+            return None
+        end = phonenumbers.national_significant_number(whole)
+        if whole.country_code != first.country_code or len(end) != len(nsn):
+            return None
+        differ = next((i for i, (a, b) in enumerate(zip(nsn, end, strict=True)) if a != b), 0)
+        digits = end[min(differ, len(end) - 2) :]
+    if not 2 <= len(digits) <= 5 or len(digits) >= len(nsn):
+        return None
+    head, low = nsn[: -len(digits)], nsn[-len(digits) :]
+    if not int(low) < int(digits) < int(low) + _MAX_RANGE:
+        return None
+    last = PhoneNumber(country_code=first.country_code, national_number=int(head + digits))
+    if first.italian_leading_zero:
+        last.italian_leading_zero = True
+    return last if phonenumbers.is_valid_number(last) else None
+
+
+def covers(match: NumberMatch, claimed: PhoneNumber) -> bool:
+    """The match is the claimed number, or a DDI range with the claimed number inside it."""
+    if same_number(match.number, claimed):
+        return True
+    if match.last is None or claimed.country_code != match.number.country_code:
+        return False
+    low = phonenumbers.national_significant_number(match.number)
+    high = phonenumbers.national_significant_number(match.last)
+    mine = phonenumbers.national_significant_number(claimed)
+    return len(mine) == len(low) and low <= mine <= high
+
+
+def _after(text: str, end: int) -> str:
+    """The words after a number in its run, up to the next digit ("… 1800 from abroad")."""
+    rest = text[end:]
+    cut = next((i for i, ch in enumerate(rest) if ch.isdigit()), len(rest))
+    return rest[:cut]
+
+
 def _segment_matches(seg: Segment, regions: Sequence[str]) -> list[tuple[int, int, PhoneNumber]]:
-    """Numbers in the segment's text and, where a table set tight runs two values together
-    ("4471 2290 63  0121 496 0789"), in each of its cells (words split at gaps wider than a
-    letter or two)."""
-    found = _matches(seg.text, regions)
+    """Numbers in each of the segment's cells (words split at gaps wider than a letter or two:
+    a table set tight runs values together, "4471 2290 63  0121 496 0789", and a number read
+    across a cell's edge takes the next cell's digits), then in its whole text where no cell
+    held one (a number whose digit groups are set wide apart)."""
+    found: list[tuple[int, int, PhoneNumber]] = []
     for a, b in _cells(seg):
+        found += [(a + s, a + e, n) for s, e, n in _matches(seg.text[a:b], regions)]
+    for s, e, n in _matches(seg.text, regions):
+        if not any(start < e and s < end for start, end, _ in found):
+            found.append((s, e, n))
+    for m in _GLUED_RANGE.finditer(seg.text):  # "01 496 0100-0199": the first number alone
+        a, b = m.span("first")
         if any(start < b and a < end for start, end, _ in found):
             continue
-        found += [(a + s, a + e, n) for s, e, n in _matches(seg.text[a:b], regions)]
+        found += [(a + s, a + e, n) for s, e, n in _matches(seg.text[a:b], regions) if a + e == b]
     return sorted(found, key=lambda t: t[0])
+
+
+_GLUED_RANGE = re.compile(r"(?P<first>[+(]?\d[\d ()]*\d)[-–—](?P<tail>\d{2,5})(?!\d)")
 
 
 def _cells(seg: Segment) -> list[tuple[int, int]]:
     if len(seg.words) < 2:
-        return []
+        return [(0, len(seg.text))]
     cuts = [0]
     for i in range(1, len(seg.words)):
         prev, word = seg.words[i - 1], seg.words[i]
         if word.x0 - prev.x1 > 0.9 * max(1.0, word.bottom - word.top):
             cuts.append(seg.owners.index(i))
-    if len(cuts) == 1:
-        return []
     cuts.append(len(seg.text))
     return [(a, b) for a, b in itertools.pairwise(cuts)]
 
@@ -268,14 +372,23 @@ def _wrapped(
     height: float,
     page_no: int,
 ) -> list[NumberMatch]:
-    """A number that starts at the end of this line and ends at the start of the next."""
+    """A number that starts at the end of this line and ends at the start of the next, in the
+    same block: the next line's run starts at the left edge of this one's (in two columns, the
+    next line's first run is the other column's), and this line's digits are not already a
+    whole number (else "01 496 0142" over "2 Harbour Road" reads as a longer number)."""
     if li + 1 >= len(lines):
         return []
-    a, b = lines[li][-1], lines[li + 1][0]
+    a = lines[li][-1]
+    below = [s for s in lines[li + 1] if abs(s.box.x0 - a.box.x0) <= WRAP_ALIGN]
+    if not below:
+        return []
+    b = below[0]
     a_box, b_box = a.box, b.box
     if b_box.top - a_box.bottom > (a_box.bottom - a_box.top) * 1.2:
         return []
     if not (a.text[-1:].isdigit() or a.text[-1:] == ")") or not b.text[:1].isdigit():
+        return []
+    if any(end == len(a.text) for _, end, _ in _matches(a.text, region)):
         return []
     joined = a.text + " " + b.text
     out = []
@@ -288,45 +401,90 @@ def _wrapped(
         b_end = end - len(a.text) - 1
         box = a.span_box(start, len(a.text)).union(b.span_box(0, b_end))
         line_text = " ".join(s.text for s in lines[li])
-        role = _role(label, zone, line_text, seen_heading, box, height, page_no)
+        where = _Where(label, _after(b.text, b_end), a.text, line_text, zone)
+        role = _role(where, seen_heading, box, height, page_no)
         fonts = tuple(w.fontname for w in a.words_in(start, len(a.text)) + b.words_in(0, b_end))
         text = a.text[start:] + " " + b.text[:b_end]
         out.append(NumberMatch(page_no, text, box, role, num, fonts))
     return out
 
 
+# A wrapped number's second line starts this close (points) to its first line's left edge.
+WRAP_ALIGN = 6.0
+
+
 def _match(
-    seg: Segment, start: int, end: int, num: PhoneNumber, box: Box, role: Role
+    seg: Segment,
+    start: int,
+    end: int,
+    num: PhoneNumber,
+    box: Box,
+    role: Role,
+    last: PhoneNumber | None = None,
 ) -> NumberMatch:
     fonts = tuple(w.fontname for w in seg.words_in(start, end))
-    return NumberMatch(seg.page, seg.text[start:end], box, role, num, fonts)
+    return NumberMatch(seg.page, seg.text[start:end], box, role, num, fonts, last)
 
 
-def _role(
-    label: str,
-    zone: str | None,
-    line_text: str,
-    seen_heading: bool,
-    box: Box,
-    height: float,
-    page_no: int,
-) -> Role:
-    if _CONTACT.search(label):
-        return "other"
+@dataclass(frozen=True)
+class _Where:
+    """What surrounds a number: its label, the words after it, its run and its line, and the
+    kind of section it is in ("calls", "services" or None)."""
+
+    label: str
+    after: str = ""
+    run: str = ""
+    line: str = ""
+    zone: str | None = None
+    ocr: bool = False
+
+
+def _role(where: _Where, seen_heading: bool, box: Box, height: float, page_no: int) -> Role:
+    label = where.label
+    if _CONTACT.search(label) or _CALL_WORD.search(label) or _CONTACT.match(where.after.strip()):
+        return "operator"
     if _CALL_HEADING.search(label):  # a call table's column header ("Number dialled")
         return "dialled"
-    if _LINE_LABEL.search(label):
+    if _LINE_LABEL.search(label) or (where.ocr and _misread_line_label(label)):
         return "line"
-    if zone == "calls" or (_DATE.search(line_text) and _CLOCK.search(line_text)):
+    if _OPERATOR_TEXT.search(label) or _OPERATOR_TEXT.search(where.run):
+        return "operator"  # in the letterhead or the small print, beside the operator's address
+    if where.zone == "calls" or (_DATE.search(where.line) and _CLOCK.search(where.line)):
         return "dialled"
     # Unlabelled numbers in a summary or the header are the bill's lines; a number with some
     # other label there ("transferred from ...") is not.
     unlabelled = not re.search(r"[a-z]", label, re.I)
-    if zone == "services" and unlabelled:
+    if where.zone == "services" and unlabelled:
         return "line"
     if unlabelled and page_no == 1 and not seen_heading and box.top < height * HEADER_FRACTION:
         return "line"
     return "other"
+
+
+# Line labels as OCR misreads them ("Service n ymbe:"), compared letters only.
+_LINE_LABEL_LETTERS = (
+    "servicenumber",
+    "phonenumber",
+    "yourphonenumber",
+    "telephonenumber",
+    "mobilenumber",
+    "linenumber",
+    "yournumber",
+    "numbersonthisbill",
+    "numberonthisbill",
+)
+MISREAD_LABEL_SCORE = 80.0
+
+
+def _misread_line_label(label: str) -> bool:
+    letters = re.sub(r"[^a-z]", "", label.lower())
+    return len(letters) >= 8 and any(
+        fuzz.ratio(letters, known) >= MISREAD_LABEL_SCORE for known in _LINE_LABEL_LETTERS
+    )
+
+
+# "Call 1901", "ring 0800 …": a number offered to be called is the operator's.
+_CALL_WORD = re.compile(r"\b(call|ring|dial|phone us|text)\s*(us\s*)?(on|at)?\s*:?\s*$", re.I)
 
 
 def _heading_zone(line_text: str) -> str | None:

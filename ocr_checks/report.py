@@ -11,6 +11,32 @@ from ocr_checks.document import Source, TamperSignal
 from ocr_checks.numbers import Role
 
 Verdict = Literal["pass", "review", "fail"]
+Outcome = Literal["ok", "review", "fail"]
+CheckName = Literal["number", "holder", "date", "tamper"]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check of the bill: what it found (`says`), its outcome, and how sure it is.
+
+    `confidence` runs from 0 (a guess) to 1 (read where a bill puts it, from a text layer);
+    `unsure_because` says, when it is below 1, what makes it less sure.
+    """
+
+    name: CheckName
+    outcome: Outcome
+    says: str
+    confidence: float = 1.0
+    unsure_because: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "outcome": self.outcome,
+            "says": self.says,
+            "confidence": self.confidence,
+            "unsure_because": self.unsure_because,
+        }
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,7 @@ class Report:
     pages_read: int
     elapsed_ms: int = 0
     page_sizes: list[tuple[float, float]] = field(default_factory=list)  # for the highlight
+    checks: list[Check] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract, field for field."""
@@ -78,6 +105,7 @@ class Report:
             "reasons": list(self.reasons),
             "pages_read": self.pages_read,
             "elapsed_ms": self.elapsed_ms,
+            "checks": [c.to_dict() for c in self.checks],
         }
 
     def to_json(self) -> str:
@@ -112,4 +140,10 @@ class Report:
         lines.append(read)
         lines.append("Reasons:")
         lines += [f"  - {r}" for r in self.reasons]
+        unsure = [c for c in self.checks if c.unsure_because]
+        if unsure:
+            lines.append("Less sure:")
+            lines += [
+                f"  - {c.name} (confidence {c.confidence:g}): {c.unsure_because}" for c in unsure
+            ]
         return "\n".join(lines)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
+import pillow_heif
+import pypdfium2 as pdfium
 from billmaker import make_bill
 from desk import Desk, buttons, card_text
 from desk_world import recent
@@ -105,7 +109,7 @@ def test_a_file_that_is_not_a_bill_is_refused_before_download(desk: Desk):
     w = desk.world
     request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
     share(desk, request_id, w.carol, "notes.txt", b"my number is mine", "text/plain")
-    desk.wait_thread(request_id, "is not a PDF, JPEG or PNG")
+    desk.wait_thread(request_id, "is not a PDF, JPEG, PNG, HEIC or WebP")
     # Noted, refused before a byte was fetched, nothing stored.
     assert [(e.verdict, e.content) for e in evidence(desk, request_id)] == [("fail", None)]
     assert desk.request(request_id).state.value == "awaiting_customer"
@@ -232,3 +236,23 @@ def test_another_entry_point_adds_a_bill_with_receive_bill(desk: Desk):
     assert first == again
     desk.wait_state(request_id, "pending_approval", seconds=60)
     assert len([t for t in desk.thread(request_id) if "Got *bill.pdf*" in t]) == 1
+
+
+def test_a_photo_an_iphone_shares_as_heic_is_read_and_goes_to_staff(desk: Desk):
+    w = desk.world
+    request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
+    share(desk, request_id, w.carol, "IMG_2207.HEIC", heic_of(good_bill()), "image/heic")
+    desk.wait_state(request_id, "pending_approval", seconds=90)
+    assert [e.verdict for e in evidence(desk, request_id)] == ["pass"]
+
+
+def heic_of(pdf: bytes) -> bytes:
+    """The bill's first page as an iPhone saves a picture of it (HEIC)."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        page = doc[0].render(scale=200 / 72).to_pil().convert("RGB")
+    finally:
+        doc.close()
+    out = io.BytesIO()
+    pillow_heif.from_pillow(page).save(out, quality=85)
+    return out.getvalue()
