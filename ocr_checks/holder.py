@@ -367,10 +367,6 @@ def _name_span(text: str) -> tuple[int, int] | None:
     lead = _LEAD_LABEL.match(text)
     start = lead.end() if lead else 0
     end = len(text)
-    # "Globex Dental Care Ltd T/A Smile Clinic": the legal name is the part before "trading as".
-    trading = _TRADING_AS.search(text, start)
-    if trading:
-        end = trading.start()
     for m in re.finditer(r",|\S*\d\S*", text[start:end]):
         end = start + m.start()  # a comma or a number starts the address ("…, 12 Main St")
         break

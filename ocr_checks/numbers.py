@@ -34,6 +34,14 @@ _REFERENCE = re.compile(
     r"|bank|amount|total|due)",
     re.I,
 )
+# "Numbers on this account" heads the account's lines, not an account number.
+_ON_ACCOUNT = re.compile(r"numbers?(\(s\))?\s*on\s*(this|your|the)\s*account", re.I)
+
+
+def _is_reference(label: str) -> bool:
+    return _REFERENCE.search(_ON_ACCOUNT.sub(" ", label)) is not None
+
+
 # Numbers the issuer gives for itself: care lines, sales, fax, "from abroad", text-to numbers.
 _CONTACT = re.compile(
     r"\b(call us|contact|customer (care|service|services)|care\b|help|support|quer(y|ies)"
@@ -170,7 +178,7 @@ def find_numbers(
             for si, seg in enumerate(line):
                 for start, end, num, last in _ranged(seg.text, _segment_matches(seg, regions)):
                     label = label_for(lines, li, si, start, end)
-                    if _REFERENCE.search(label):
+                    if _is_reference(label):
                         continue
                     box = seg.span_box(start, end)
                     ocr = page.source == "ocr"
@@ -185,7 +193,7 @@ def find_numbers(
             if claimed is not None and page.source == "ocr":
                 for si, start, end, seg, box in _claimed_digits(line, claimed, found):
                     label = label_for(lines, li, si, start)
-                    if _REFERENCE.search(label):
+                    if _is_reference(label):
                         continue
                     where = _Where(label, _after(seg.text, end), seg.text, line_text, zone, True)
                     role = _role(where, seen_heading, box, page.height, page.number)
@@ -396,7 +404,7 @@ def _wrapped(
         if not (start < len(a.text) < end - 1):
             continue
         label = label_for(lines, li, len(lines[li]) - 1, start)
-        if _REFERENCE.search(label):
+        if _is_reference(label):
             continue
         b_end = end - len(a.text) - 1
         box = a.span_box(start, len(a.text)).union(b.span_box(0, b_end))
