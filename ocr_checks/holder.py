@@ -235,6 +235,9 @@ def _blocks(lines: list[list[Segment]]) -> list[list[tuple[int, int]]]:
     blocks: list[list[tuple[int, int]]] = []
     open_ends: list[tuple[list[tuple[int, int]], Segment]] = []
     for li, line in enumerate(lines):
+        top = min(s.box.top for s in line)
+        # A block whose last line ends far above this one is closed.
+        open_ends = [(b, e) for b, e in open_ends if top - e.box.bottom <= 3 * BLOCK_REACH]
         for si, seg in enumerate(line):
             box, size = seg.box, _text_height(seg)
             home = None
@@ -256,6 +259,7 @@ def _blocks(lines: list[list[Segment]]) -> list[list[tuple[int, int]]]:
 
 
 BLOCK_ALIGN = 6.0  # points: the left edges of one block's lines
+BLOCK_REACH = 24.0  # points: no block line is further below the last than this
 
 
 _EIRCODE = r"\b[AC-FHKNPRTV-Y]\d[\dW]\s?[0-9AC-FHKNPRTV-Y]{4}\b"

@@ -282,9 +282,10 @@ def _segment_matches(seg: Segment, regions: Sequence[str]) -> list[tuple[int, in
     across a cell's edge takes the next cell's digits), then in its whole text where no cell
     held one (a number whose digit groups are set wide apart)."""
     found: list[tuple[int, int, PhoneNumber]] = []
-    for a, b in _cells(seg):
+    cells = _cells(seg)
+    for a, b in cells:
         found += [(a + s, a + e, n) for s, e, n in _matches(seg.text[a:b], regions)]
-    for s, e, n in _matches(seg.text, regions):
+    for s, e, n in _matches(seg.text, regions) if len(cells) > 1 else ():
         if not any(start < e and s < end for start, end, _ in found):
             found.append((s, e, n))
     for m in _GLUED_RANGE.finditer(seg.text):  # "01 496 0100-0199": the first number alone
