@@ -67,7 +67,7 @@ _LINE_LABEL = re.compile(
     r"|(phone|telephone|mobile|landline|line|service|directory|account|access|talk|voip"
     r"|fixed line|home phone)\s*(number|no)\b"
     r"|numbers?(\(s\))?\s*on\s*(this|your)\s*(bill|account)"
-    r"|(bill|calls|charges|summary|usage|services?) for"
+    r"|(bill|calls|charges|summary|usage|services?) for|(calls|usage|charges) (made )?from"
     r"|line\b|service\b|msisdn|\bcli\b|number(\(s\))?\s*:?\s*$|\bddis?\b|\bdids?\b"
     r"|direct dial|number (range|block)s?|\branges?\b|sip trunk|trunk"
     r"|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$"

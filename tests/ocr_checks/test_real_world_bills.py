@@ -262,3 +262,23 @@ def test_a_pdf_that_needs_a_password_is_the_encrypted_error() -> None:
         examine(data, Claim("+353 1 496 0142", GLOBEX, AS_OF), limits=IN_PROCESS)
     assert refused.value.kind == "encrypted"
     assert "password" in refused.value.message
+
+
+def test_the_operators_own_address_block_in_the_letterhead_is_never_the_holder() -> None:
+    page = [
+        Text(40, 30, "Vodafone Ireland", 20, "Helvetica-Bold"),
+        *rows(40, 60, ["Vodafone Ireland Limited", "Mountain View, Leopardstown", "Dublin 18"]),
+        *rows(40, 140, ["Mr John O'Brien", "14 Strand Road", "Sandymount", "Dublin 4", "D04 V1W8"]),
+        *rows(330, 140, ["Phone No.: 087 221 4563", "Date of issue: 21/10/2026"]),
+    ]
+    report = judge(page, "+353 87 221 4563", "John OBrien")
+    assert report.verdict == "pass", report.reasons
+    other = judge(page, "+353 87 221 4563", "Mary Fitzgerald")
+    assert other.verdict == "fail" and other.holder.on_bill == "Mr John O'Brien"
+
+
+@pytest.mark.parametrize("label", ["Date of this bill", "Bill produced on", "Date"])
+def test_issue_date_labels_in_other_words(label: str) -> None:
+    page = [t for t in eir_letterhead() if not (isinstance(t, Text) and t.text == "Invoice date")]
+    page.append(Text(330, 130 + 9 * 1.45, label))
+    assert judge(page, "+353 1 496 0142", GLOBEX).bill_date == "2026-11-03"
