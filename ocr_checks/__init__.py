@@ -23,7 +23,7 @@ __all__ = ["BillError", "Claim", "InvalidNumber", "Limits", "Report", "examine",
 
 
 def examine(data: bytes, claim: Claim, *, limits: Limits | None = None) -> Report:
-    """Judge the bill in `data` (PDF, JPEG or PNG) against the customer's `claim`.
+    """Judge the bill in `data` (a PDF, or a JPEG, PNG, HEIC or WebP picture) against `claim`.
 
     Reading and judging run in a child process under `limits` (size, pages, pixels, memory,
     time). Raises `BillError` for a file that cannot be judged and `InvalidNumber` when the

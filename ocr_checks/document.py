@@ -43,7 +43,7 @@ class TamperSignal:
     """A sign that the file was edited after it was issued, named for the person reviewing it."""
 
     kind: str  # e.g. "online_editor", "modified_later", "incremental_update", "invisible_text",
-    # "cover_up", "font_mismatch"
+    # "cover_up", "font_mismatch", "redrawn_digits"
     detail: str
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from ocr_checks.formats import ACCEPTED_NAMES, PHOTO_NAMES
+
 ErrorKind = Literal[
     "unreadable", "encrypted", "unsupported", "too_large", "too_many_pages", "image_too_large"
 ]
@@ -13,8 +15,8 @@ _MESSAGES: dict[str, str] = {
     "the PDF your provider gave you, or a clear photo of its first page.",
     "encrypted": "This PDF is locked with a password. Please send a copy without a password "
     "(most providers let you download the bill again from your online account).",
-    "unsupported": "This file is not a PDF, JPEG or PNG. Please send your phone bill as a PDF, "
-    "or a photo of it as JPEG or PNG.",
+    "unsupported": f"This file is not a {ACCEPTED_NAMES}. Please send your phone bill as a PDF, "
+    f"or a photo or screenshot of it as {PHOTO_NAMES}.",
     "too_large": "This file is too large or too complex for us to read. Please send the bill's "
     "first pages only, as the PDF from your provider or a photo.",
     "too_many_pages": "This file has too many pages for a phone bill. Please send only the pages "

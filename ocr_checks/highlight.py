@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from ocr_checks.limits import Limits, run_guarded
-from ocr_checks.pdf_text import sniff
+from ocr_checks.pdf_text import open_image, sniff
 from ocr_checks.report import Report
 
 SCALE = 2.0  # render at 144 dpi: readable on a card, small as a file
@@ -82,7 +82,7 @@ def _draw(
 
 def _page_image(data: bytes, page: int) -> Image.Image:
     if sniff(data) != "pdf":
-        return Image.open(io.BytesIO(data)).convert("RGB")
+        return open_image(data).convert("RGB")
     pdf = pdfium.PdfDocument(data)
     try:
         image: Image.Image = pdf[page - 1].render(scale=SCALE).to_pil()

@@ -23,6 +23,7 @@ from PIL import Image
 from ocr_checks.document import Document, Page, Source, Word
 from ocr_checks.errors import BillError
 from ocr_checks.expansion import check_expansion
+from ocr_checks.formats import ACCEPTED_NAMES, format_of
 from ocr_checks.limits import Limits
 from ocr_checks.ocr import text_of_object
 
@@ -35,20 +36,17 @@ _INVISIBLE = (3, 7)
 
 
 def sniff(data: bytes) -> str:
-    """ "pdf", "jpeg" or "png" from the file's first bytes; `BillError("unsupported")` else.
+    """The kind of bill file (`formats.BILL_FORMATS`: "pdf", "jpeg", "png", "heic", "webp")
+    from the file's first bytes; `BillError("unsupported")` else.
 
     An empty file is `unreadable`: it is a bill that did not arrive, not a file of another kind.
     """
     if not data.strip():
         raise BillError("unreadable", "the file is empty")
-    head = data[:1024]
-    if b"%PDF-" in head:
-        return "pdf"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    raise BillError("unsupported", "not a PDF, JPEG or PNG")
+    found = format_of(data)
+    if found is None:
+        raise BillError("unsupported", f"not a {ACCEPTED_NAMES}")
+    return found.kind
 
 
 def read_bill(data: bytes, limits: Limits) -> Document:
@@ -215,9 +213,10 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, limits: Limits) -> Page:
 
 
 def read_image(data: bytes, limits: Limits) -> Document:
-    """A photo or scan (JPEG/PNG) as one OCR page (upright, its long side an A4 long side)."""
+    """A photo, scan or screenshot (JPEG, PNG, HEIC, WebP) as one OCR page (upright, its long
+    side an A4 long side)."""
     try:
-        image = Image.open(io.BytesIO(data))
+        image = open_image(data)
         width, height = image.size
     except Image.DecompressionBombError as e:
         raise BillError("image_too_large", str(e)) from e
@@ -233,6 +232,19 @@ def read_image(data: bytes, limits: Limits) -> Document:
     from ocr_checks.ocr import ocr_photo
 
     return _document([ocr_photo(image, 1)])
+
+
+def open_image(data: bytes) -> PILImage:
+    """The picture in an image file, opened lazily (size known, pixels not yet decoded).
+
+    HEIC needs libheif's opener, registered with Pillow on the first HEIC file (a text bill
+    never loads it); JPEG, PNG and WebP are Pillow's own.
+    """
+    if data[4:8] == b"ftyp":
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+    return Image.open(io.BytesIO(data))
 
 
 def _ocr(image: PILImage, number: int, scale: float) -> Page:

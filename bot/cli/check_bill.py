@@ -36,7 +36,7 @@ def check_bill(
     as_json: bool,
     highlight: Path | None,
 ) -> None:
-    """Judge FILE (PDF, JPEG or PNG) as evidence that HOLDER owns NUMBER.
+    """Judge FILE (a PDF, or a JPEG, PNG, HEIC or WebP picture) as evidence that HOLDER owns NUMBER.
 
     Exits 0 with a verdict (pass, review, fail); exits 2 with {"error", "message"} when the
     file cannot be judged.

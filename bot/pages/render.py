@@ -10,6 +10,7 @@ from importlib import resources
 from string import Template
 
 from bot.pages.bills import ACCEPT, MAX_BILL_BYTES
+from ocr_checks.formats import ACCEPTED_NAMES
 from store.links import Credentials
 
 STATIC = "/links/static/"
@@ -66,6 +67,7 @@ def upload_form(summary: RequestSummary, csrf: str) -> bytes:
         max_bytes=MAX_BILL_BYTES,
         limit_mb=MAX_BILL_BYTES // (1024 * 1024),
         accept=ACCEPT,
+        kinds=ACCEPTED_NAMES,
         csrf=csrf,
     )
     return page(f"Upload a bill for request #{summary.request_id}", body)

@@ -14,9 +14,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.files import SharedFile
+from ocr_checks.formats import ACCEPTED_NAMES, format_for_mimetype
 from store.errors import UserFacingError
 
-BILL_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 MAX_BYTES = 20 * 1024 * 1024
 DOWNLOAD_SECONDS = 20.0
 
@@ -41,10 +41,10 @@ def fetch_bill(client: WebClient, file_id: str) -> SharedFile:
     shown = info["file"]
     name = str(shown.get("name") or file_id)
     mimetype = str(shown.get("mimetype") or "")
-    if mimetype not in BILL_TYPES:
+    if format_for_mimetype(mimetype) is None:
         raise UserFacingError(
-            f"*{name}* is not a PDF, JPEG or PNG. Please share the bill as the PDF your provider "
-            "gave you, or a photo of it."
+            f"*{name}* is not a {ACCEPTED_NAMES}. Please share the bill as the PDF your "
+            "provider gave you, or a photo or screenshot of it."
         )
     size = int(shown.get("size") or 0)
     if size > MAX_BYTES:

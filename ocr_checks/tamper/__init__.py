@@ -20,21 +20,27 @@ and a sentence for the reviewer:
   scanner's invisible OCR layer matching the picture is normal.
 - ``cover_up``: two different texts of like size drawn at one place (one run covering at least
   half of the other), or text that an opaque filled box drawn after it covers: what a box over
-  old text, with or without new text on top, leaves in the text layer. (Text under a picture
-  drawn after it is treated as a hidden layer instead, as some scanners write it.)
+  old text, with or without new text on top, leaves in the text layer. Also a number that a
+  picture or box drawn after it overlaps and whose digits, rendered and read by OCR, are not
+  the text layer's (``overlays``: the page shows one number, the text layer says another).
+  (Text wholly under a picture drawn after it is otherwise treated as a hidden layer, as some
+  scanners write it.)
 - ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
   line uses (style variants such as Bold or Italic count as the same family).
+- ``redrawn_digits``: a phone number assembled from runs whose digits differ in font family,
+  size or baseline, or a whole number off its line's baseline in its line's own size and font:
+  digits redrawn by an editor. A number in bold, or larger than its label, is a style, not this.
 - ``javascript`` and ``embedded_file``: a script run on open (or a launch action), or a file
   carried inside the PDF: operators' bills do neither (``active_content``).
 
-Photos (JPEG/PNG) have no file structure to inspect: nothing is returned for them. Image-only
-PDFs still get the metadata and revision checks. Cost: a few milliseconds per page, all in
-PDFium; a run's text is only read when a check needs it.
+Photos and screenshots (image files) have no file structure to inspect: nothing is returned
+for them. Image-only PDFs still get the metadata and revision checks. Cost: a few milliseconds
+per page, all in PDFium; a run's text is only read when a check needs it.
 
 One module per check: ``metadata`` (online_editor, modified_later), ``revisions``
 (incremental_update), ``hidden_text`` (invisible_text), ``cover_ups`` (cover_up),
-``font_mismatch`` and ``active_content`` (javascript, embedded_file), all reading pages through
-``drawing`` (and ``fonts`` for font families).
+``font_mismatch``, ``redrawn`` (redrawn_digits) and ``active_content`` (javascript,
+embedded_file), all reading pages through ``drawing`` (and ``fonts`` for font families).
 """
 
 from __future__ import annotations
@@ -54,6 +60,8 @@ from ocr_checks.tamper.metadata import (
     metadata_signals,
     parse_pdf_date,
 )
+from ocr_checks.tamper.overlays import overlay_signals
+from ocr_checks.tamper.redrawn import redrawn_digit_signals
 from ocr_checks.tamper.revisions import incremental_update_signals, revision_ends
 
 __all__ = [
@@ -90,8 +98,10 @@ def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
             with open_page(pdf, index) as view:
                 if view.number in judged:
                     page_signals += invisible_text_signals(view, ocr_pages.get(view.number))
-                    page_signals += cover_up_signals(view)
+                    covered = cover_up_signals(view)
+                    page_signals += covered or overlay_signals(view)
                     page_signals += font_mismatch_signals(view)
+                    page_signals += redrawn_digit_signals(view)
                 if len(ends) > 1:
                     final_prints.append(view.fingerprint())
         if len(ends) > 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -34,6 +34,8 @@ class Run:
     order: int
     painted_over: bool = False  # a filled box drawn later covers it
     text: str | None = None  # read on demand: most checks never need most runs' text
+    size: float = 0.0  # font size on the page, in points (0 when unknown)
+    baseline: float | None = None  # y of the baseline (PDF user space); None when not level
 
     @property
     def shown(self) -> bool:
@@ -48,6 +50,9 @@ class PageView:
     textpage: object
     runs: list[Run]
     shapes: list[tuple[str, tuple[float, float, float, float]]]  # (type, box) of non-text objects
+    # Opaque boxes and pictures, (drawing order, "box" or "image", box): what can hide text.
+    covers: list[tuple[int, str, tuple[float, float, float, float]]] = field(default_factory=list)
+    page: pdfium.PdfPage | None = None  # open while the view is, for rendering a part of it
 
     def text(self, run: Run) -> str:
         """The run's text, read from PDFium the first time it is asked for."""
@@ -81,7 +86,9 @@ def open_page(pdf: pdfium.PdfDocument, index: int) -> Iterator[PageView]:
             box = _bounds(raw)
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 hidden = _is_hidden(raw, box, dark_under)
-                runs.append(Run(raw, box, hidden, run_family(raw, fonts), order))
+                run = Run(raw, box, hidden, run_family(raw, fonts), order)
+                run.size, run.baseline = _size_and_baseline(raw)
+                runs.append(run)
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 shapes.append(("image", box))
                 dark_under.append(box)
@@ -94,7 +101,7 @@ def open_page(pdf: pdfium.PdfDocument, index: int) -> Iterator[PageView]:
                 if colour is not None and colour[3] == 255:
                     covers.append((order, "box", box))
         _mark_covered(runs, covers)
-        yield PageView(index + 1, textpage.raw, runs, shapes)
+        yield PageView(index + 1, textpage.raw, runs, shapes, covers, page)
     finally:
         textpage.close()
         page.close()
@@ -130,6 +137,20 @@ def _bounds(raw: object) -> tuple[float, float, float, float]:
     if not ok:
         return (0.0, 0.0, 0.0, 0.0)
     return (left.value, bottom.value, right.value, top.value)
+
+
+def _size_and_baseline(raw: object) -> tuple[float, float | None]:
+    """The run's font size on the page and its baseline's height; no baseline for text that is
+    turned or slanted (its lines are not level, and nothing is compared along them)."""
+    matrix = pdfium_c.FS_MATRIX()
+    size = ctypes.c_float()
+    if not pdfium_c.FPDFPageObj_GetMatrix(raw, ctypes.byref(matrix)):
+        return 0.0, None
+    if not pdfium_c.FPDFTextObj_GetFontSize(raw, ctypes.byref(size)):
+        return 0.0, None
+    scale = float(np.hypot(matrix.c, matrix.d))
+    level = abs(matrix.b) < 1e-3 and abs(matrix.c) < 1e-3 and matrix.a > 0 and matrix.d > 0
+    return size.value * scale, (matrix.f if level else None)
 
 
 def _fill(raw: object) -> tuple[int, int, int, int] | None:

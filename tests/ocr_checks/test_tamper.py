@@ -318,8 +318,17 @@ def test_a_billed_number_in_the_bold_of_its_lines_font_is_not_flagged() -> None:
     assert kinds(make_bill(number_font="Helvetica-Bold")) == []
 
 
-def test_a_number_split_over_runs_of_several_fonts_is_not_flagged_as_a_font_mismatch() -> None:
-    assert kinds(make_bill(split_number=True, split_fonts=("Helvetica", "Times-Roman"))) == []
+def test_a_number_split_over_runs_of_several_families_is_redrawn_not_a_whole_font_mismatch() -> (
+    None
+):
+    # Digits of one number in two families: an edit of some digits (issue 16), not a number
+    # wholly set in another font.
+    signals = kinds(make_bill(split_number=True, split_fonts=("Helvetica", "Times-Roman")))
+    assert signals == ["redrawn_digits"]
+
+
+def test_a_number_split_over_the_bold_and_regular_of_one_family_is_not_flagged() -> None:
+    assert kinds(make_bill(split_number=True, split_fonts=("Helvetica-Bold", "Helvetica"))) == []
 
 
 def test_font_families_ignore_subset_tags_and_styles() -> None:

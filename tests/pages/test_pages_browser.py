@@ -95,7 +95,7 @@ def test_carol_uploads_her_bill_through_the_page_and_staff_see_its_checks(
     assert "Carol" not in browser.page_source  # never the requester's own details
     assert "What a good bill shows" in browser.page_source
     label = browser.find_element(By.CSS_SELECTOR, "label[for=bill]")  # the picker is labelled
-    assert "PDF, JPEG or PNG" in label.text
+    assert "PDF, JPEG, PNG, HEIC or WebP" in label.text
     _choose(browser, bill)
     assert "globex-bill-november.pdf" in browser.find_element(By.ID, "chosen").text
     _screenshot(browser, tmp_path, "upload-page.png")
@@ -140,7 +140,7 @@ def test_a_dropped_file_of_the_wrong_type_or_size_gets_its_sentence_and_is_not_s
     notes.write_text("not a bill")
     _choose(browser, notes)
     browser.find_element(By.ID, "send").click()
-    assert "Only a PDF, JPEG or PNG can be uploaded" in _outcome(browser)
+    assert "Only a PDF, JPEG, PNG, HEIC or WebP can be uploaded" in _outcome(browser)
     _screenshot(browser, tmp_path, "upload-refused.png")
 
     # Dropped onto the box: an 11 MB "PDF", refused by the page before a byte is sent.

@@ -3,6 +3,7 @@ store, and what they refuse."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 from urllib.parse import urlparse
@@ -19,6 +20,7 @@ from pages_world import (
     globex_bill,
     thread_replies,
 )
+from PIL import Image
 from sqlalchemy import select
 
 from handlers.approvals.flow import send_to_staff
@@ -162,9 +164,19 @@ def test_wrong_types_and_oversized_files_are_refused_by_the_server_too(pages_bot
     pdf = globex_bill()
     with httpx.Client() as client:
         cases = [
-            ("notes.txt", b"just some text", "text/plain", "Only a PDF, JPEG or PNG"),
-            ("bill.pdf", b"MZ\x90\x00 an executable", "application/pdf", "Only a PDF, JPEG or PNG"),
-            ("bill.png", pdf, "image/png", "Only a PDF, JPEG or PNG"),  # name and bytes disagree
+            ("notes.txt", b"just some text", "text/plain", "Only a PDF, JPEG, PNG, HEIC or WebP"),
+            (
+                "bill.pdf",
+                b"MZ\x90\x00 an executable",
+                "application/pdf",
+                "Only a PDF, JPEG, PNG, HEIC or WebP",
+            ),
+            (
+                "bill.png",
+                pdf,
+                "image/png",
+                "Only a PDF, JPEG, PNG, HEIC or WebP",
+            ),  # name and bytes disagree
             ("bill.pdf", b"", "application/pdf", "That file is empty"),
             (
                 "bill.pdf",
@@ -304,3 +316,15 @@ def test_an_approved_new_sip_account_reaches_the_requester_as_a_link_not_a_passw
     assert password_hash is not None and verify_password(password[1], password_hash)
     every_message = str(pages_bot.sandbox.calls)  # nothing sent to Slack carried it
     assert password[1] not in every_message
+
+
+def test_photos_a_phone_sends_as_heic_or_webp_are_taken(pages_bot: PagesBot):
+    request_id = bill_request(pages_bot)
+    url = issue_upload_link(pages_bot.runtime.services, request_id)
+    webp = io.BytesIO()
+    Image.new("RGB", (60, 80), "white").save(webp, format="WEBP")
+    with httpx.Client() as client:
+        answer = _upload(client, url, "IMG_0412.webp", webp.getvalue(), "image/webp")
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["ok"]
+    assert evidence_count(pages_bot) == 1

@@ -105,7 +105,7 @@ def test_a_file_that_is_not_a_bill_is_refused_before_download(desk: Desk):
     w = desk.world
     request_id = ask_for_new_number(desk, w.carol, w.globex_channel, "k3x9q2m7ab")
     share(desk, request_id, w.carol, "notes.txt", b"my number is mine", "text/plain")
-    desk.wait_thread(request_id, "is not a PDF, JPEG or PNG")
+    desk.wait_thread(request_id, "is not a PDF, JPEG, PNG, HEIC or WebP")
     # Noted, refused before a byte was fetched, nothing stored.
     assert [(e.verdict, e.content) for e in evidence(desk, request_id)] == [("fail", None)]
     assert desk.request(request_id).state.value == "awaiting_customer"

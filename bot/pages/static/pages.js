@@ -15,16 +15,16 @@
   }
 
   // The same limits the server enforces (bot/pages/bills.py), checked before a byte is sent.
-  function refusal(file, maxBytes, accept) {
-    if (!file) return "Choose a file first: a PDF, JPEG or PNG of your phone bill.";
+  function refusal(file, maxBytes, accept, kinds) {
+    if (!file) return "Choose a file first: a " + kinds + " of your phone bill.";
     var name = file.name.toLowerCase();
     var extOk = accept.some(function (a) { return a.charAt(0) === "." && name.endsWith(a); });
     var typeOk = !file.type || accept.indexOf(file.type) !== -1;
     if (!extOk || !typeOk) {
-      return "Only a PDF, JPEG or PNG can be uploaded, and this file is none of these. " +
+      return "Only a " + kinds + " can be uploaded, and this file is none of these. " +
         "Save or scan the bill as a PDF, or photograph it, and upload that.";
     }
-    if (file.size === 0) return "That file is empty. Choose the PDF, JPEG or PNG of your phone bill.";
+    if (file.size === 0) return "That file is empty. Choose the " + kinds + " of your phone bill.";
     if (file.size > maxBytes) {
       return "That file is " + megabytes(file.size) + "; the limit is " + megabytes(maxBytes) +
         ". Export the bill's first pages as a PDF, or take a photo of it, and upload that.";
@@ -42,6 +42,7 @@
     var bar = form.querySelector("#progress");
     var maxBytes = parseInt(form.dataset.maxBytes, 10);
     var accept = form.dataset.accept.split(",");
+    var kinds = form.dataset.kinds;
     var dropped = null;
 
     function current() { return dropped || (input.files && input.files[0]) || null; }
@@ -76,7 +77,7 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var file = current();
-      var problem = refusal(file, maxBytes, accept);
+      var problem = refusal(file, maxBytes, accept, kinds);
       if (problem) { say(outcome, problem, false); return; }
       var data = new FormData();
       data.append("csrf", form.querySelector("input[name=csrf]").value);
