@@ -9,10 +9,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ocr_checks"))
 
-from freehand import Text, draw, eir_letterhead  # noqa: E402
+from freehand import Text, draw, eir_letterhead
 
-from handlers.approvals.bill_checks import bill_facts  # noqa: E402
-from ocr_checks import Claim, Limits, examine  # noqa: E402
+from handlers.approvals.bill_checks import bill_facts
+from ocr_checks import Claim, Limits, examine
 
 AS_OF = dt.date(2026, 11, 26)
 
