@@ -44,9 +44,10 @@ def _is_reference(label: str) -> bool:
 
 # Numbers the issuer gives for itself: care lines, sales, fax, "from abroad", text-to numbers.
 _CONTACT = re.compile(
-    r"\b(call us|contact|customer (care|service|services)|care\b|help|support|quer(y|ies)"
-    r"|enquir|fax|lost or stolen|freephone|free ?fone|ring us|phone us|sales|text (us|\w+ to)"
-    r"|\btext\b|visit|from abroad|abroad|outside (ireland|the uk)|minicom|textphone|upgrade"
+    r"\b(call us|contact|customer (care|service|services)|care (line|team|centre|center)|help"
+    r"|support|quer(y|ies)|enquir|fax|lost or stolen|freephone|free ?fone|ring us|phone us"
+    r"|sales|text (us|\w+ to)"
+    r"|visit|from abroad|abroad|outside (ireland|the uk)|minicom|textphone|upgrade"
     r"|offer|call (our|the|free|us)|dial \d|complaints|faults?|repairs?|technical"
     r"|opening hours|lines are open|mon(day)?\s*[-–]|24/7)",
     re.I,
@@ -493,7 +494,7 @@ def _misread_line_label(label: str) -> bool:
 
 
 # "Call 1901", "ring 0800 …": a number offered to be called is the operator's.
-_CALL_WORD = re.compile(r"\b(call|ring|dial|phone us|text)\s*(us\s*)?(on|at)?\s*:?\s*$", re.I)
+_CALL_WORD = re.compile(r"\b(call|ring|dial|phone us)\s*(us\s*)?(on|at)?\s*:?\s*$", re.I)
 
 
 def _heading_zone(line_text: str) -> str | None:

@@ -282,3 +282,13 @@ def test_issue_date_labels_in_other_words(label: str) -> None:
     page = [t for t in eir_letterhead() if not (isinstance(t, Text) and t.text == "Invoice date")]
     page.append(Text(330, 130 + 9 * 1.45, label))
     assert judge(page, "+353 1 496 0142", GLOBEX).bill_date == "2026-11-03"
+
+
+def test_a_name_with_care_in_it_before_the_number_does_not_make_it_the_operators() -> None:
+    page = [
+        *rows(40, 100, ["Globex Dental Care Ltd 01 496 0142", "2 Harbour Road", "D02 X285"]),
+        Text(330, 100, "Bill date: 03/11/2026"),
+    ]
+    report = judge(page, "+353 1 496 0142", GLOBEX)
+    assert {m.role for m in report.matches} != {"operator"}
+    assert report.verdict != "fail", report.reasons
