@@ -292,3 +292,15 @@ def test_a_name_with_care_in_it_before_the_number_does_not_make_it_the_operators
     report = judge(page, "+353 1 496 0142", GLOBEX)
     assert {m.role for m in report.matches} != {"operator"}
     assert report.verdict != "fail", report.reasons
+
+
+def test_a_text_layer_of_glyphs_without_text_is_read_by_ocr_instead() -> None:
+    from ocr_checks.document import Page, Word
+    from ocr_checks.pdf_text import _unreadable_text
+
+    def page(texts: list[str]) -> Page:
+        words = [Word(t, 1, 10.0 * i, 10, 10.0 * i + 8, 20) for i, t in enumerate(texts)]
+        return Page(1, 595, 842, words)
+
+    assert _unreadable_text(page(["(cid:12)(cid:40)", "(cid:3)", "Bill", "(cid:7)"]))
+    assert not _unreadable_text(page(["Bill", "date:", "03/11/2026", "(cid:7)"]))
