@@ -1,5 +1,6 @@
 """Demo scene: the one-time pages. Dave's workspace blocks files in Slack Connect, so he sends
-his bill through the upload page; his new SIP account's password is shown to him once, on a page."""
+his bill through the upload page; his new SIP account's password is shown to him once, on a page;
+a link Slack would not show him (he had left the channel) is sent again by staff."""
 
 from __future__ import annotations
 
@@ -14,6 +15,12 @@ from sqlalchemy import select
 
 from bot.demo_scenes.demo_bill import demo_bill
 from bot.demo_scenes.requests import WAIT, Scene
+from handlers.approvals.blocks import (
+    RECIPIENT_BLOCK,
+    RECIPIENT_INPUT,
+    SEND_LINK_LABEL,
+    SEND_LINK_VIEW,
+)
 from handlers.links.blocks import OPEN_CREDENTIALS_PAGE, OPEN_UPLOAD_PAGE
 from slack_sandbox.threads import thread_replies
 from store.models import Request, RequestKind
@@ -82,6 +89,45 @@ def _scene(s: Scene) -> None:
         out(_indent(_page_text(page)))
         out(f"{s.name(w.dave)} (or anyone who finds the link later) opens it again")
         out(_indent(_page_text(browser.get(link).text)))
+
+    out("--- credentials Slack would not show: Send the link again ---\n")
+    s.command(w.dave, w.initech_channel, "/sip", f"new {s.free_label('Spare desk')}")
+    lost = s.newest_request(3)
+    card = s.card(lost.id, lambda c: "Approve" in str(c.get("blocks")))
+    out(f"{s.name(w.dave)} leaves {s.name(w.initech_channel)} before staff decide")
+    s.sandbox.leave(w.initech_channel, w.dave)
+    s.click(w.alice, card, "Approve")
+    s.state(lost.id, "applied")
+    s.thread(lost, "Applied")
+    card = s.card(lost.id, lambda c: SEND_LINK_LABEL in str(c.get("blocks")))
+    out(f"{s.name(w.dave)} is back in {s.name(w.initech_channel)}")
+    s.sandbox.join(w.initech_channel, w.dave)
+    s.click(w.bob, card, SEND_LINK_LABEL)
+    form = s.sandbox.eventually(
+        lambda: (v := s.sandbox.last_view(w.bob)) and v["callback_id"] == SEND_LINK_VIEW and v,
+        WAIT,
+    )
+    assert form, "no form to choose who gets the link"
+    out(f"a form asks whom to send it to (the requester first); {s.name(w.bob)} presses [ Send ]")
+    s.slack.view_submission(
+        SEND_LINK_VIEW,
+        {RECIPIENT_BLOCK: {RECIPIENT_INPUT: {"type": "users_select", "selected_user": w.dave}}},
+        user=w.bob,
+        view_id=form["id"],
+    )
+    s.thread(lost, "new one-time link")
+    label = str(lost.details["label"])
+    again = s.sandbox.eventually(
+        lambda: [
+            e["message"]
+            for e in s.sandbox.ephemerals(user=w.dave)
+            if _url(e["message"], OPEN_CREDENTIALS_PAGE) and label in str(e["message"]["text"])
+        ],
+        WAIT,
+    )
+    assert again, "no new credentials link for dave"
+    out(f"[{s.name(w.initech_channel)}] sipdesk (only visible to dave):")
+    out(_indent(str(again[-1].get("text", "")) + "\n[ Show the password ]"))
 
 
 def _request(s: Scene, kind: RequestKind) -> Request:

@@ -116,13 +116,8 @@ def _follow_up(services: Services, notifier: Notifier, request_id: int, url: str
             facts = load_facts(session, request_id)
     refresh_card(services, notifier, request_id)
     if not told:
-        said = f":white_check_mark: Applied. {applied_sentence(facts)}"
-        if facts.details.get("credentials") == UNDELIVERED:
-            said += (
-                f" :warning: Slack would not show <@{facts.requested_by}> the link to its "
-                "password here (are they still in this channel?); our support team can send "
-                "it again, to them or to someone else in this channel."
-            )
+        shown = facts.details.get("credentials") != UNDELIVERED
+        said = f":white_check_mark: Applied. {applied_sentence(facts, link_shown=shown)}"
         tell_customer(services, notifier, request_id, said)
         with services.db.session() as session:
             remember_applied_told(session, request_id)

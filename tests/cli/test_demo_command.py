@@ -31,6 +31,9 @@ def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
     assert "page: We have initech-bill.pdf for request" in out
     assert "This link was already used to upload a bill on" in out
     assert "Password: ••••••••" in out and "These credentials were already viewed on" in out
+    # a link Slack would not show: the thread says so, staff send it again
+    assert "Slack would not show @dave the link" in out
+    assert "clicks [ Send the link again ]" in out and "sent @dave a new one-time link" in out
     assert '"database": "ok"' in out and '"redis": "ok"' in out
     assert not (tmp_path / "var").exists()  # a throwaway home: nothing left for `sipdesk run`
 
