@@ -69,6 +69,22 @@ def press(services: Services, request_id: int, user: str, *, now: datetime | Non
     if setup is None:
         raise UserFacingError("I cannot make calls here; please share a bill instead.")
     now = now or utcnow()
+    # Presses of one request at once (a double click, twenty clicks) meet here first, in Redis,
+    # so they do not queue on the database's connections; the unique row is the backstop.
+    gate = f"{services.redis_prefix}callback:pressing:{request_id}"
+    if not services.redis.set(gate, user, nx=True, ex=10):
+        raise UserFacingError(
+            "A call for this request is already being placed: answer it and key in the code."
+        )
+    try:
+        return _press(services, setup, request_id, user, now)
+    finally:
+        services.redis.delete(gate)
+
+
+def _press(
+    services: Services, setup: CallBackSetup, request_id: int, user: str, now: datetime
+) -> str:
     code = codes.new_code()
     try:
         with services.db.session() as session:
