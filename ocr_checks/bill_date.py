@@ -79,7 +79,9 @@ DATE_FLAGS = re.I
 DATE = re.compile(rf"\b(?:{_ISO}|{_NUMERIC}|{_WORDY}|{_US})\b", DATE_FLAGS)
 _RANGE_JOIN = re.compile(r"^\s*(-|–|—|to|until|till)\s*$", re.I)
 ISSUE_LABEL = re.compile(
-    r"\b(bill(ing)? date|invoice date|date of (issue|bill|invoice)|issue date|issued( on)?"
+    r"\b(bill(ing)? date|invoice date|date of (this )?(issue|bill|invoice|statement)"
+    r"|issue date|issued( on)?|(bill|invoice|statement) (produced|printed|prepared)( on)?"
+    r"|(produced|printed|prepared) on"
     r"|statement date|tax point|date issued|bill issued|^date|date of statement|document date"
     r"|invoice/tax date|tax date)\b",
     re.I,

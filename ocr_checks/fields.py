@@ -206,7 +206,8 @@ def _column_part(cell: Segment, box: Box) -> str:
     if not over:
         return cell.text
     chosen = groups[min(over, key=lambda i: abs(parts[i].x0 - box.x0))]
-    if words[chosen[-1]].x1 - words[chosen[0]].x0 > 1.8 * (box.x1 - box.x0):
+    ocr = words[0].confidence is not None
+    if ocr and words[chosen[-1]].x1 - words[chosen[0]].x0 > 1.8 * (box.x1 - box.x0):
         # Still far wider than the value (OCR ran two headers together): the words over it.
         reach = 0.25 * (box.x1 - box.x0)
         inside = [

@@ -25,6 +25,7 @@ from typing import Literal
 from rapidfuzz import fuzz
 
 from ocr_checks.document import Document
+from ocr_checks.issuer import names_issuer
 from ocr_checks.layout import Box, Segment, page_lines
 
 MATCH_TOKEN = 85.0
@@ -121,7 +122,7 @@ def _compare_tokens(a: list[str], b: list[str]) -> tuple[float, Verdict]:
     return score, "review"
 
 
-def check_holder(document: Document, claimed: str) -> HolderCheck:
+def check_holder(document: Document, claimed: str, issuer: str | None = None) -> HolderCheck:
     """Find the holder's name on the bill and judge it against the claimed one.
 
     The holder is the addressee: a name after a label ("Account name:", "Bill to", "Account
@@ -132,7 +133,8 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
     company ("Attn: Mary Byrne" over "Globex Ltd", "Mary Byrne" over "Globex Ltd") and a name
     may carry a trading name ("Sean Murphy t/a Murphy Plumbing"): the claim matches any of them.
     Only when no addressee can be seen is the best-scoring plain line of the upper first page
-    taken, and then not surely. A charge line ("Line rental  €22.00") is never a name.
+    taken, and then not surely. A charge line ("Line rental  €22.00") is never a name, nor a
+    block that names the `issuer` (its own address in the letterhead).
     """
     if not normalise(claimed) or not document.pages:
         return HolderCheck(None, 0.0, "absent")
@@ -141,7 +143,8 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
     ocr = first.source == "ocr"
     named = [
         c
-        for li, si in _addressee_lines(lines, first.height)
+        for li, si in _addressee_lines(lines, first.height, issuer)
+        if not names_issuer(lines[li][si].text, issuer)
         for c in _candidates(lines[li], si, claimed, ocr)
     ]
     plain: list[_Candidate] = []
@@ -151,6 +154,8 @@ def check_holder(document: Document, claimed: str) -> HolderCheck:
                 if seg.words[0].top > first.height * NAME_AREA_FRACTION:
                     continue
                 if any(ch.isdigit() for ch in seg.text) or _OPERATOR_WORDS.search(seg.text):
+                    continue
+                if names_issuer(seg.text, issuer):
                     continue  # a street, a postcode or the operator's own line
                 plain += _candidates(line, si, claimed, ocr)
     pool = named or plain
@@ -196,7 +201,9 @@ def _candidates(line: list[Segment], si: int, claimed: str, ocr: bool) -> list[_
     return out
 
 
-def _addressee_lines(lines: list[list[Segment]], height: float) -> list[tuple[int, int]]:
+def _addressee_lines(
+    lines: list[list[Segment]], height: float, issuer: str | None
+) -> list[tuple[int, int]]:
     """(line, segment) of every name the bill gives as its addressee: labelled names anywhere
     on the page, and the name lines of address blocks in the upper part of the page."""
     out: list[tuple[int, int]] = []
@@ -209,7 +216,7 @@ def _addressee_lines(lines: list[list[Segment]], height: float) -> list[tuple[in
         if lines[li0][si0].words[0].top > height * NAME_AREA_FRACTION:
             continue
         texts = [lines[li][si].text for li, si in block]
-        if any(_OPERATOR_WORDS.search(t) for t in texts):
+        if any(_OPERATOR_WORDS.search(t) or names_issuer(t, issuer) for t in texts):
             continue  # the operator's letterhead, a promo box, a return address
         first_address = next(
             (k for k, t in enumerate(texts) if _is_address_line(t, first=k == 0)), None
@@ -235,6 +242,9 @@ def _blocks(lines: list[list[Segment]]) -> list[list[tuple[int, int]]]:
     blocks: list[list[tuple[int, int]]] = []
     open_ends: list[tuple[list[tuple[int, int]], Segment]] = []
     for li, line in enumerate(lines):
+        top = min(s.box.top for s in line)
+        # A block whose last line ends far above this one is closed.
+        open_ends = [(b, e) for b, e in open_ends if top - e.box.bottom <= 3 * BLOCK_REACH]
         for si, seg in enumerate(line):
             box, size = seg.box, _text_height(seg)
             home = None
@@ -256,6 +266,7 @@ def _blocks(lines: list[list[Segment]]) -> list[list[tuple[int, int]]]:
 
 
 BLOCK_ALIGN = 6.0  # points: the left edges of one block's lines
+BLOCK_REACH = 24.0  # points: no block line is further below the last than this
 
 
 _EIRCODE = r"\b[AC-FHKNPRTV-Y]\d[\dW]\s?[0-9AC-FHKNPRTV-Y]{4}\b"
@@ -367,10 +378,6 @@ def _name_span(text: str) -> tuple[int, int] | None:
     lead = _LEAD_LABEL.match(text)
     start = lead.end() if lead else 0
     end = len(text)
-    # "Globex Dental Care Ltd T/A Smile Clinic": the legal name is the part before "trading as".
-    trading = _TRADING_AS.search(text, start)
-    if trading:
-        end = trading.start()
     for m in re.finditer(r",|\S*\d\S*", text[start:end]):
         end = start + m.start()  # a comma or a number starts the address ("…, 12 Main St")
         break

@@ -118,6 +118,15 @@ def find_issuer(document: Document, region: str | None = None) -> str | None:
     return max(scores.items(), key=lambda kv: kv[1])[0]
 
 
+def names_issuer(text: str, name: str | None) -> bool:
+    """The text names the issuer `name` (its brand or registered name): the operator's own
+    block ("Vodafone Ireland Limited, Mountain View, …"), never the customer's."""
+    for issuer, patterns, registered, _ in _COMPILED:
+        if issuer.name == name:
+            return any(p.search(text) for p in (*patterns, *registered))
+    return False
+
+
 def issuer_region(name: str | None) -> str | None:
     """The region (IE, GB) the named issuer bills in: national numbers on its bills are its."""
     return next((i.region for i in ISSUERS if i.name == name), None)

@@ -25,7 +25,7 @@ def judge(read: tuple[Document, list[TamperSignal]], data: bytes, claim: Claim) 
     mine = [m for m in found if covers(m, claimed)]
     lines = [m for m in found if m.role == "line"]
     line_numbers = list(dict.fromkeys(m.e164 for m in lines))
-    holder = check_holder(document, claim.holder)
+    holder = check_holder(document, claim.holder, issuer)
     found_date = find_bill_date(document)
     bill_date = found_date.when if found_date else None
     ocr_pages = {p.number for p in document.pages if p.source == "ocr"}

@@ -8,6 +8,7 @@ each block's text apart, so rules read "the label before this value" rather than
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -17,6 +18,31 @@ from ocr_checks.document import Page, Word
 SEGMENT_GAP_EMS = 2.2
 # Two adjacent runs closer than this (points) were one word drawn in pieces: join without space.
 JOIN_GAP = 0.6
+
+
+# Spaces a word may carry inside it (a text layer keeps non-breaking, thin, figure and narrow
+# spaces, zero-width ones and a missing glyph's NUL as characters): each reads as one space,
+# so "01\u2009496\u20090142" is read as "01 496 0142" (one character for one keeps the
+# character-to-word map).
+_ODD_SPACE = re.compile(
+    r"[\x00-\x1f\x7f\u00a0\u00ad\u1680\u2000-\u200f\u2028-\u202f\u205f\u2060\u3000\ufeff]"
+)
+_AS_SPACE = {
+    cp: " "
+    for cp in (
+        *range(0x00, 0x20),
+        0x7F,
+        0xA0,
+        0xAD,
+        0x1680,
+        *range(0x2000, 0x2010),
+        *range(0x2028, 0x2030),
+        0x205F,
+        0x2060,
+        0x3000,
+        0xFEFF,
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -167,6 +193,6 @@ def _segment(page: int, line_index: int, words: list[Word]) -> Segment:
         if i and w.x0 - words[i - 1].x1 > JOIN_GAP:
             text_parts.append(" ")
             owners.append(-1)
-        text_parts.append(w.text)
+        text_parts.append(w.text.translate(_AS_SPACE) if _ODD_SPACE.search(w.text) else w.text)
         owners.extend([i] * len(w.text))
     return Segment(page, line_index, words, "".join(text_parts), owners)

@@ -34,11 +34,20 @@ _REFERENCE = re.compile(
     r"|bank|amount|total|due)",
     re.I,
 )
+# "Numbers on this account" heads the account's lines, not an account number.
+_ON_ACCOUNT = re.compile(r"numbers?(\(s\))?\s*on\s*(this|your|the)\s*account", re.I)
+
+
+def _is_reference(label: str) -> bool:
+    return _REFERENCE.search(_ON_ACCOUNT.sub(" ", label)) is not None
+
+
 # Numbers the issuer gives for itself: care lines, sales, fax, "from abroad", text-to numbers.
 _CONTACT = re.compile(
-    r"\b(call us|contact|customer (care|service|services)|care\b|help|support|quer(y|ies)"
-    r"|enquir|fax|lost or stolen|freephone|free ?fone|ring us|phone us|sales|text (us|\w+ to)"
-    r"|\btext\b|visit|from abroad|abroad|outside (ireland|the uk)|minicom|textphone|upgrade"
+    r"\b(call us|contact|customer (care|service|services)|care (line|team|centre|center)|help"
+    r"|support|quer(y|ies)|enquir|fax|lost or stolen|freephone|free ?fone|ring us|phone us"
+    r"|sales|text (us|\w+ to)"
+    r"|visit|from abroad|abroad|outside (ireland|the uk)|minicom|textphone|upgrade"
     r"|offer|call (our|the|free|us)|dial \d|complaints|faults?|repairs?|technical"
     r"|opening hours|lines are open|mon(day)?\s*[-–]|24/7)",
     re.I,
@@ -59,7 +68,7 @@ _LINE_LABEL = re.compile(
     r"|(phone|telephone|mobile|landline|line|service|directory|account|access|talk|voip"
     r"|fixed line|home phone)\s*(number|no)\b"
     r"|numbers?(\(s\))?\s*on\s*(this|your)\s*(bill|account)"
-    r"|(bill|calls|charges|summary|usage|services?) for"
+    r"|(bill|calls|charges|summary|usage|services?) for|(calls|usage|charges) (made )?from"
     r"|line\b|service\b|msisdn|\bcli\b|number(\(s\))?\s*:?\s*$|\bddis?\b|\bdids?\b"
     r"|direct dial|number (range|block)s?|\branges?\b|sip trunk|trunk"
     r"|tel(ephone)?\.?\s*(no\.?)?\s*:?\s*$"
@@ -170,7 +179,7 @@ def find_numbers(
             for si, seg in enumerate(line):
                 for start, end, num, last in _ranged(seg.text, _segment_matches(seg, regions)):
                     label = label_for(lines, li, si, start, end)
-                    if _REFERENCE.search(label):
+                    if _is_reference(label):
                         continue
                     box = seg.span_box(start, end)
                     ocr = page.source == "ocr"
@@ -185,7 +194,7 @@ def find_numbers(
             if claimed is not None and page.source == "ocr":
                 for si, start, end, seg, box in _claimed_digits(line, claimed, found):
                     label = label_for(lines, li, si, start)
-                    if _REFERENCE.search(label):
+                    if _is_reference(label):
                         continue
                     where = _Where(label, _after(seg.text, end), seg.text, line_text, zone, True)
                     role = _role(where, seen_heading, box, page.height, page.number)
@@ -274,9 +283,10 @@ def _segment_matches(seg: Segment, regions: Sequence[str]) -> list[tuple[int, in
     across a cell's edge takes the next cell's digits), then in its whole text where no cell
     held one (a number whose digit groups are set wide apart)."""
     found: list[tuple[int, int, PhoneNumber]] = []
-    for a, b in _cells(seg):
+    cells = _cells(seg)
+    for a, b in cells:
         found += [(a + s, a + e, n) for s, e, n in _matches(seg.text[a:b], regions)]
-    for s, e, n in _matches(seg.text, regions):
+    for s, e, n in _matches(seg.text, regions) if len(cells) > 1 else ():
         if not any(start < e and s < end for start, end, _ in found):
             found.append((s, e, n))
     for m in _GLUED_RANGE.finditer(seg.text):  # "01 496 0100-0199": the first number alone
@@ -396,7 +406,7 @@ def _wrapped(
         if not (start < len(a.text) < end - 1):
             continue
         label = label_for(lines, li, len(lines[li]) - 1, start)
-        if _REFERENCE.search(label):
+        if _is_reference(label):
             continue
         b_end = end - len(a.text) - 1
         box = a.span_box(start, len(a.text)).union(b.span_box(0, b_end))
@@ -484,7 +494,7 @@ def _misread_line_label(label: str) -> bool:
 
 
 # "Call 1901", "ring 0800 …": a number offered to be called is the operator's.
-_CALL_WORD = re.compile(r"\b(call|ring|dial|phone us|text)\s*(us\s*)?(on|at)?\s*:?\s*$", re.I)
+_CALL_WORD = re.compile(r"\b(call|ring|dial|phone us)\s*(us\s*)?(on|at)?\s*:?\s*$", re.I)
 
 
 def _heading_zone(line_text: str) -> str | None:

@@ -10,6 +10,7 @@ under a scan), are rendered and handed to OCR.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from statistics import fmean
 from typing import TYPE_CHECKING, Any
@@ -89,6 +90,9 @@ def read_pdf(data: bytes, limits: Limits) -> Document:
         pages: list[Page | None] = [None] * judged
         if not all(needs_ocr):
             _read_text_pages(data, needs_ocr, pages, [hidden for _, hidden in seen])
+        for i, page in enumerate(pages):
+            if page is not None and _unreadable_text(page):
+                needs_ocr[i] = True  # glyphs with no Unicode behind them: read what is shown
         scans = [i for i, ocr in enumerate(needs_ocr) if ocr][: limits.ocr_pages]
         for i in scans:
             pages[i] = _ocr_pdf_page(pdf[i], i + 1, limits)
@@ -96,6 +100,20 @@ def read_pdf(data: bytes, limits: Limits) -> Document:
         pdf.close()
     done = [p for p in pages if p is not None]
     return _document(done)
+
+
+# A text layer is unreadable when this share of its words are glyphs without text: "(cid:12)"
+# (a font with no ToUnicode map), U+FFFD or control characters.
+UNREADABLE_SHARE = 0.3
+_GARBAGE = re.compile(r"\(cid:\d+\)|[\ufffd\x00-\x08\x0e-\x1f]")
+
+
+def _unreadable_text(page: Page) -> bool:
+    """The page shows text whose layer does not say what it shows (so OCR reads it instead)."""
+    if not page.words:
+        return False
+    garbage = sum(1 for w in page.words if _GARBAGE.search(w.text))
+    return garbage >= UNREADABLE_SHARE * len(page.words)
 
 
 @dataclass(frozen=True)

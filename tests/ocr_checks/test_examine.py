@@ -37,9 +37,13 @@ def test_the_report_serialises_to_exactly_the_json_contract() -> None:
     assert list(payload) == [
         "verdict", "number_on_bill_as_line", "line_numbers", "matches", "holder", "bill_date",
         "recent", "issuer", "tamper_signals", "source", "ocr_confidence", "reasons",
-        "pages_read", "elapsed_ms",
+        "pages_read", "elapsed_ms", "checks",
     ]  # fmt: skip
     assert list(payload["holder"]) == ["on_bill", "score", "match"]
+    assert [c["name"] for c in payload["checks"]] == ["number", "holder", "date"]
+    assert list(payload["checks"][0]) == [
+        "name", "outcome", "says", "confidence", "unsure_because"
+    ]  # fmt: skip
     assert list(payload["matches"][0]) == ["page", "text", "bbox", "role"]
     assert len(payload["matches"][0]["bbox"]) == 4
 
@@ -86,7 +90,7 @@ def test_a_bill_dated_after_as_of_fails() -> None:
 
 
 def test_a_bill_without_an_issue_date_goes_to_review() -> None:
-    report = examine(make_bill(issue_date=None), claim())
+    report = examine(make_bill(issue_date=None, period=None), claim())
     assert report.verdict == "review" and report.bill_date is None
 
 

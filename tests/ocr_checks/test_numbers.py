@@ -73,7 +73,7 @@ def test_numbers_in_a_numbers_on_this_bill_summary_are_billed_lines() -> None:
 
 def test_the_issuers_own_helpline_is_not_the_customers_line() -> None:
     bill = make_bill(extra_lines=["Call us on 01 400 4000 for help"])
-    assert roles_of(bill, "014004000") == ["other"]
+    assert roles_of(bill, "014004000") == ["operator"]
 
 
 def test_account_invoice_and_vat_numbers_are_never_taken_as_phone_numbers() -> None:
