@@ -27,7 +27,8 @@ and a sentence for the reviewer:
   scanners write it.)
 - ``font_mismatch``: a phone-number-like run drawn in a font family that no other text on its
   line uses (style variants such as Bold or Italic count as the same family).
-- ``redrawn_digits``: a phone number assembled from runs whose digits differ in font family,
+- ``redrawn_digits`` (from the words read off the text layer, with their fonts and sizes): a
+  phone number assembled from runs whose digits differ in font family,
   size or baseline, or a whole number off its line's baseline in its line's own size and font:
   digits redrawn by an editor. A number in bold, or larger than its label, is a style, not this.
 - ``javascript`` and ``embedded_file``: a script run on open (or a launch action), or a file
@@ -90,6 +91,7 @@ def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
         final_prints: list[tuple[object, ...]] = []
         page_signals: list[TamperSignal] = []
         ocr_pages = {p.number: p for p in document.pages if p.source == "ocr"}
+        text_pages = {p.number: p for p in document.pages if p.source == "text"}
         # The pages judged (all when none were read), and every page when revisions compare.
         judged = {p.number for p in document.pages} or set(range(1, len(pdf) + 1))
         for index in range(len(pdf)):
@@ -101,7 +103,8 @@ def find_tamper_signals(data: bytes, document: Document) -> list[TamperSignal]:
                     covered = cover_up_signals(view)
                     page_signals += covered or overlay_signals(view)
                     page_signals += font_mismatch_signals(view)
-                    page_signals += redrawn_digit_signals(view)
+                    if view.number in text_pages:
+                        page_signals += redrawn_digit_signals(text_pages[view.number])
                 if len(ends) > 1:
                     final_prints.append(view.fingerprint())
         if len(ends) > 1:

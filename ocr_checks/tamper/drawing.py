@@ -35,7 +35,6 @@ class Run:
     painted_over: bool = False  # a filled box drawn later covers it
     text: str | None = None  # read on demand: most checks never need most runs' text
     size: float = 0.0  # font size on the page, in points (0 when unknown)
-    baseline: float | None = None  # y of the baseline (PDF user space); None when not level
 
     @property
     def shown(self) -> bool:
@@ -87,7 +86,7 @@ def open_page(pdf: pdfium.PdfDocument, index: int) -> Iterator[PageView]:
             if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
                 hidden = _is_hidden(raw, box, dark_under)
                 run = Run(raw, box, hidden, run_family(raw, fonts), order)
-                run.size, run.baseline = _size_and_baseline(raw)
+                run.size = _font_size(raw)
                 runs.append(run)
             elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 shapes.append(("image", box))
@@ -139,18 +138,15 @@ def _bounds(raw: object) -> tuple[float, float, float, float]:
     return (left.value, bottom.value, right.value, top.value)
 
 
-def _size_and_baseline(raw: object) -> tuple[float, float | None]:
-    """The run's font size on the page and its baseline's height; no baseline for text that is
-    turned or slanted (its lines are not level, and nothing is compared along them)."""
+def _font_size(raw: object) -> float:
+    """The run's font size on the page (its own size scaled by its matrix), 0 when unknown."""
     matrix = pdfium_c.FS_MATRIX()
     size = ctypes.c_float()
     if not pdfium_c.FPDFPageObj_GetMatrix(raw, ctypes.byref(matrix)):
-        return 0.0, None
+        return 0.0
     if not pdfium_c.FPDFTextObj_GetFontSize(raw, ctypes.byref(size)):
-        return 0.0, None
-    scale = float(np.hypot(matrix.c, matrix.d))
-    level = abs(matrix.b) < 1e-3 and abs(matrix.c) < 1e-3 and matrix.a > 0 and matrix.d > 0
-    return size.value * scale, (matrix.f if level else None)
+        return 0.0
+    return size.value * float(np.hypot(matrix.c, matrix.d))
 
 
 def _fill(raw: object) -> tuple[int, int, int, int] | None:

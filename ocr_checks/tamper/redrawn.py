@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ocr_checks.document import TamperSignal
-from ocr_checks.tamper.drawing import PageView, Run
+from ocr_checks.document import Page, TamperSignal
+from ocr_checks.tamper.fonts import font_family
 
 SIZE_TOLERANCE = 0.03  # of the font size: sizes closer than this are one size
 BASELINE_TOLERANCE = 0.08  # of the font size: baselines closer than this are one baseline
@@ -45,27 +45,36 @@ def _head(text: str) -> str:
 
 @dataclass
 class _Piece:
-    run: Run
     text: str
-    baseline: float
+    x0: float
+    x1: float
+    size: float
+    family: str | None
+    baseline: float  # the word's bottom (top-left origin): alike for digits of one font and size
 
 
-def redrawn_digit_signals(view: PageView) -> list[TamperSignal]:
-    """A ``redrawn_digits`` signal for the first number on the page drawn unlike itself or its
-    line."""
-    pieces = [
-        _Piece(r, view.text(r), r.baseline)
-        for r in view.runs
-        if r.shown and r.baseline is not None and r.size > 0
-    ]
+def redrawn_digit_signals(page: Page) -> list[TamperSignal]:
+    """A ``redrawn_digits`` signal for the first number on a text page drawn unlike itself or its
+    line. Read from the words already taken from the text layer (with their font and size), so
+    it costs no second pass over the PDF."""
+    if page.source != "text":
+        return []
+    families: dict[str, str] = {}
+    pieces = []
+    for w in page.words:
+        if not w.size or not w.fontname:
+            continue
+        if w.fontname not in families:
+            families[w.fontname] = font_family(w.fontname)
+        pieces.append(_Piece(w.text, w.x0, w.x1, w.size, families[w.fontname], w.bottom))
     for line in _lines(pieces):
         for chain in _numbers(line):
             detail = _chain_mismatch(chain) or _off_baseline(chain, line)
             if detail:
-                number = "".join(p.text for p in chain).strip()
+                number = " ".join(p.text for p in chain).strip()
                 return [
                     TamperSignal(
-                        "redrawn_digits", f"On page {view.number}, the number “{number}”: {detail}."
+                        "redrawn_digits", f"On page {page.number}, the number “{number}”: {detail}."
                     )
                 ]
     return []
@@ -77,11 +86,11 @@ def _lines(pieces: list[_Piece]) -> list[list[_Piece]]:
     for piece in sorted(pieces, key=lambda p: p.baseline):
         if lines:
             head = lines[-1][0]
-            if piece.baseline - head.baseline <= 0.45 * min(head.run.size, piece.run.size):
+            if piece.baseline - head.baseline <= 0.45 * min(head.size, piece.size):
                 lines[-1].append(piece)
                 continue
         lines.append([piece])
-    return [sorted(line, key=lambda p: p.run.box[0]) for line in lines]
+    return [sorted(line, key=lambda p: p.x0) for line in lines]
 
 
 def _numbers(line: list[_Piece]) -> list[list[_Piece]]:
@@ -101,8 +110,8 @@ def _numbers(line: list[_Piece]) -> list[list[_Piece]]:
 
 
 def _joins(left: _Piece, right: _Piece) -> bool:
-    gap = right.run.box[0] - left.run.box[2]
-    if gap > JOIN_GAP * max(left.run.size, right.run.size):
+    gap = right.x0 - left.x1
+    if gap > JOIN_GAP * max(left.size, right.size):
         return False
     tail = _tail(left.text)
     head = _head(right.text)
@@ -124,10 +133,10 @@ def _chain_mismatch(chain: list[_Piece]) -> str | None:
     """How the pieces of one number differ from each other, None when they agree."""
     if len(chain) < 2:
         return None
-    families = {p.run.family for p in chain if p.run.family}
+    families = {p.family for p in chain if p.family}
     if len(families) > 1:
         return "its digits are drawn in different fonts (" + ", ".join(sorted(families)) + ")"
-    sizes = [p.run.size for p in chain]
+    sizes = [p.size for p in chain]
     if max(sizes) - min(sizes) > SIZE_TOLERANCE * min(sizes):
         shown = ", ".join(f"{s:g}" for s in sorted({round(s, 1) for s in sizes}))
         return f"its digits are drawn in different sizes ({shown} pt)"
@@ -143,14 +152,12 @@ def _chain_mismatch(chain: list[_Piece]) -> str | None:
 def _off_baseline(chain: list[_Piece], line: list[_Piece]) -> str | None:
     """A number set in its line's size and family whose baseline is a little off the nearest
     text beside it (a label, a neighbour cell) in that same size and family."""
-    size, family = chain[0].run.size, chain[0].run.family
-    left, right = chain[0].run.box[0], chain[-1].run.box[2]
+    size, family = chain[0].size, chain[0].family
+    left, right = chain[0].x0, chain[-1].x1
     beside = [
-        (max(p.run.box[0] - right, left - p.run.box[2]), p)
+        (max(p.x0 - right, left - p.x1), p)
         for p in line
-        if p not in chain
-        and abs(p.run.size - size) <= SIZE_TOLERANCE * size
-        and p.run.family == family
+        if p not in chain and abs(p.size - size) <= SIZE_TOLERANCE * size and p.family == family
     ]
     near = [(gap, p) for gap, p in beside if gap <= NEIGHBOUR_GAP * size]
     if not near:

@@ -13,11 +13,11 @@ import io
 from collections.abc import Callable
 
 import pytest
+from conftest import read_text_bill
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from ocr_checks import Claim, examine
-from ocr_checks.document import Document
 from ocr_checks.tamper import find_tamper_signals
 
 CLAIM = Claim("01 234 5678", "Acme Widgets Ltd", dt.date(2026, 3, 20))
@@ -63,11 +63,8 @@ def pieces(*parts: tuple[str, str, float, float]) -> DrawLine:
 
 
 def redrawn(data: bytes) -> list[str]:
-    return [
-        s.detail
-        for s in find_tamper_signals(data, Document([], "text"))
-        if s.kind == "redrawn_digits"
-    ]
+    signals = find_tamper_signals(data, read_text_bill(data))
+    return [s.detail for s in signals if s.kind == "redrawn_digits"]
 
 
 HONEST = {
