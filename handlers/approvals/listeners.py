@@ -106,6 +106,10 @@ def register(registry: Registry, services: Services) -> None:
         ref = _ref(action)
         with services.db.session() as session:
             facts = load_facts(session, ref.id)
+        if facts.version != ref.version:  # an older card's button: the request moved on since
+            raise UserFacingError(
+                f"Request #{ref.id} has changed since this card was posted; use its latest card."
+            )
         client.views_open(trigger_id=body["trigger_id"], view=send_link_modal(ref.encode(), facts))
 
     def send_link_to(

@@ -71,6 +71,12 @@ def customers_matching(services: Services, typed: str) -> list[dict[str, object]
     return customer_options(found)
 
 
+def check_customer(services: Services, customer_ref: str) -> None:
+    """A customer picked in the card must exist (a stale or forged choice gets a sentence)."""
+    with services.db.session() as session:
+        customer_by_ref(session, customer_ref)
+
+
 def link(
     services: Services, notifier: Notifier, facts: ChannelFacts, customer_ref: str, by: str
 ) -> str:

@@ -37,8 +37,10 @@ def register(registry: Registry, services: Services) -> None:
     def customer_choices(ack: Ack, payload: dict[str, Any]) -> None:
         ack(options=flow.customers_matching(services, str(payload.get("value") or "")))
 
-    def customer_picked(ack: Ack) -> None:
-        ack()  # the choice stays in the card's state until Link is pressed
+    def customer_picked(ack: Ack, action: dict[str, Any]) -> None:
+        ack()  # the choice stays in the card's state until Link is pressed; here it is checked
+        picked = (action.get("selected_option") or {}).get("value") or action.get("value")
+        flow.check_customer(services, str(picked or ""))
 
     def link_pressed(
         ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, actor: Actor
