@@ -105,6 +105,9 @@ def _demo_settings(
             "slack_signing_secret": SecretStr(sandbox.signing_secret),
             "slack_app_token": None,
             "slack_api_url": sandbox.api_url,
+            # the sandbox serves the files people share: the bot may send its token there
+            "slack_file_hosts": f"127.0.0.1:{sandbox.port}",
+            "seal_key": None,
             "home": home,
             "database_url": None,
             "redis_prefix": f"{settings.redis_prefix}demo:",
