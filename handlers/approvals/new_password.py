@@ -20,7 +20,7 @@ from handlers.ages import describe
 from handlers.links import credentials_url
 from handlers.links.blocks import new_password_message
 from handlers.mrkdwn import escape
-from handlers.notify import Notifier
+from handlers.notify import NotDelivered, Notifier
 from handlers.request_facts import RequestFacts
 from handlers.services import Services
 from store import links
@@ -80,11 +80,16 @@ def apply_new_password(services: Services, notifier: Notifier, facts: RequestFac
             notifier.ephemeral(
                 facts.channel_id, facts.requested_by, text, blocks, thread_ts=facts.thread_ts
             )
-    except SlackApiError as refused:
+    except (SlackApiError, NotDelivered) as refused:
         _withdraw(services, facts.id)
+        reason = (
+            refused.reason
+            if isinstance(refused, NotDelivered)
+            else str(refused.response.get("error", "refused"))
+        )
         raise LinkNotShown(
             f"Slack would not show <@{escape(facts.requested_by)}> the link to the new password "
-            f"({escape(str(refused.response.get('error', 'refused')))}), so it was withdrawn."
+            f"({escape(reason)}), so it was withdrawn."
         ) from None
 
 

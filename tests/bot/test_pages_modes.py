@@ -4,7 +4,6 @@ SIPDESK_LINK_TTL)."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -15,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sipdesk_env import clean_env
 from test_socket_mode import socket_mode_env
 
 from bot.settings import SettingsError, load_settings
@@ -61,7 +61,7 @@ def test_sipdesk_run_in_socket_mode_serves_the_pages_on_their_own_port(
     port = _free_port()
     with SlackSandbox() as sandbox:
         world = sandbox.seed_demo_world()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+        env = clean_env()
         env.update(socket_mode_env(sandbox, world, pg_database, redis_url, redis_prefix, tmp_path))
         env["SIPDESK_PAGES_PORT"] = str(port)
         bot = subprocess.Popen(

@@ -3,7 +3,6 @@ link, the app acks over it and calls the Web API as in HTTP mode."""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sipdesk_env import clean_env
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.runtime import Runtime, start_runtime
@@ -115,7 +115,7 @@ def test_sipdesk_run_serves_slack_over_the_socket_until_interrupted(
 ):
     with SlackSandbox() as sandbox:
         world = sandbox.seed_demo_world()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+        env = clean_env()
         env.update(socket_mode_env(sandbox, world, pg_database, redis_url, redis_prefix, tmp_path))
         bot = subprocess.Popen(
             [SIPDESK, "run"],

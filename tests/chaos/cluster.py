@@ -3,7 +3,6 @@ behind haproxy, workers and schedulers on one PostgreSQL database and one Redis 
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
@@ -14,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sipdesk_env import clean_env
 
 SIPDESK = str(Path(sys.executable).parent / "sipdesk")
 
@@ -155,7 +155,7 @@ backend replicas
 
 
 def base_env(**values: str) -> dict[str, str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    clean = clean_env()
     clean.pop("DATABASE_URL", None)
     clean.pop("REDIS_URL", None)
     return {**clean, **values}

@@ -3,7 +3,6 @@ is run as a process, as they would run it."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from sipdesk_env import clean_env
 from sqlalchemy import select
 
 from slack_sandbox import SlackSandbox
@@ -23,7 +23,7 @@ SIPDESK = str(Path(sys.executable).parent / "sipdesk")
 
 
 def _sipdesk(database: Database, *args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    clean = clean_env()
     clean.update({"DATABASE_URL": database.url, **(env or {})})
     return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
+from sipdesk_env import clean_env
 
 from store import account_import
 from store.db import Database
@@ -25,7 +25,7 @@ SIPDESK = str(Path(sys.executable).parent / "sipdesk")
 
 
 def _sipdesk(database: Database, *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    clean = clean_env()
     clean["DATABASE_URL"] = database.url
     return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)
 

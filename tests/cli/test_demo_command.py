@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
+from sipdesk_env import clean_env
+
 SIPDESK = str(Path(sys.executable).parent / "sipdesk")
 
 
 def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    env = clean_env()
     env.pop("DATABASE_URL", None)
     env["SIPDESK_REDIS_PREFIX"] = f"sipdesk-test:{uuid.uuid4().hex[:8]}:"
     result = subprocess.run(
@@ -43,7 +44,7 @@ def test_the_demo_shows_the_bot_answering_customers_and_staff(tmp_path: Path):
 
 
 def _demo_env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    env = clean_env()
     env["SIPDESK_REDIS_PREFIX"] = f"sipdesk-test:{uuid.uuid4().hex[:8]}:"
     return env
 
@@ -63,8 +64,9 @@ def test_the_demo_never_writes_into_the_configured_database(tmp_path: Path):
 def test_a_newcomer_talks_to_the_bot_at_the_prompt_as_a_customer_and_as_staff(tmp_path: Path):
     bill = tmp_path / "bill.pdf"
     bill.write_bytes(b"%PDF-1.4 not much of a bill")
-    # The mention's help comes with three buttons ([1] to [3]), so the Home tab's Refresh is [4].
-    lines = ["/sip help", "@sipdesk hello", str(bill), "click 99", "as alice", "home", "4"]
+    # The mention's help comes with the menu's four buttons ([1] to [4]), so the Home tab's
+    # Refresh is [5].
+    lines = ["/sip help", "@sipdesk hello", str(bill), "click 99", "as alice", "home", "5"]
     script = "\n".join([*lines, "as dave", "quit", ""])
     result = subprocess.run(
         [SIPDESK, "demo", "--keep-running"],
@@ -83,9 +85,9 @@ def test_a_newcomer_talks_to_the_bot_at_the_prompt_as_a_customer_and_as_staff(tm
     assert "There is no button [99]." in prompt
     assert "You are alice (support) in #globex-voip." in prompt
     assert "alice (support) sees the sipdesk Home tab:" in prompt
-    assert "[4: Refresh]" in prompt
+    assert "[5: Refresh]" in prompt
     # Clicking Refresh republishes the Home tab: alice sees it again
-    after_click = prompt.split("[4: Refresh]", 1)[1]
+    after_click = prompt.split("[5: Refresh]", 1)[1]
     assert "alice (support) sees the sipdesk Home tab:" in after_click
     assert "You are dave (Initech, external) in #initech-voip." in prompt
     assert "Traceback" not in result.stderr

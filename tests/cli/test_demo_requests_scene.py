@@ -3,17 +3,18 @@ account with its cost, the refusals, and the menu."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
+from sipdesk_env import clean_env
+
 SIPDESK = str(Path(sys.executable).parent / "sipdesk")
 
 
 def test_the_demo_shows_the_request_paths(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    env = clean_env()
     env.pop("DATABASE_URL", None)
     env["SIPDESK_REDIS_PREFIX"] = f"sipdesk-test:{uuid.uuid4().hex[:8]}:"
     result = subprocess.run(

@@ -3,17 +3,18 @@ platform sees now), `/sip history`, and the Home tabs; its log lines go to a fil
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
 from pathlib import Path
 
+from sipdesk_env import clean_env
+
 SIPDESK = str(Path(sys.executable).parent / "sipdesk")
 
 
 def test_the_demo_shows_sip_status_and_both_home_tabs(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    env = clean_env()
     env.pop("DATABASE_URL", None)
     env["SIPDESK_REDIS_PREFIX"] = f"sipdesk-test:{uuid.uuid4().hex[:8]}:"
     result = subprocess.run(

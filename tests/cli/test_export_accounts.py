@@ -3,7 +3,6 @@ changes nothing. The real console script is run, as an operator would."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sipdesk_env import clean_env
 from sqlalchemy import select
 
 from store.db import Database
@@ -23,7 +23,7 @@ TABLES = ("plans", "customers", "phone_numbers", "sip_accounts", "channel_links"
 
 
 def _sipdesk(database: Database, *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    clean = clean_env()
     clean["DATABASE_URL"] = database.url
     return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 import redis
+from sipdesk_env import clean_env
 
 from slack_sandbox import SlackSandbox
 
@@ -28,7 +28,7 @@ def _free_port() -> int:
 def env(tmp_path: Path, redis_url: str, redis_prefix: str) -> Iterator[dict[str, str]]:
     with SlackSandbox() as sandbox:
         world = sandbox.seed_demo_world()
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+        clean = clean_env()
         clean.pop("DATABASE_URL", None)
         yield {
             **clean,

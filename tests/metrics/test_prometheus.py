@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from sipdesk_env import clean_env
 
 from slack_sandbox import DemoWorld, SlackDriver, SlackSandbox
 from store import account_import
@@ -89,7 +90,7 @@ def deployment(
         feed = tmp_path / "registrations.json"
         feed.write_text("[]")  # nobody registered: the scheduler's first poll finds all Down
         ports = {name: _free_port() for name in (*PROCESSES, "slack")}
-        base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+        base = clean_env()
         base.update(
             DATABASE_URL=pg_database.url,
             REDIS_URL=redis_url,
@@ -194,6 +195,9 @@ def _import_customers(db: Database, world: DemoWorld) -> None:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data["customers"][0]["channels"] = [world.globex_channel]
     data["customers"][1]["channels"] = [world.initech_channel]
+    # The customers' own Slack teams: only their people may ask in their channels.
+    data["customers"][0]["slack_team"] = world.globex_team
+    data["customers"][1]["slack_team"] = world.initech_team
     platform = BuiltinPlatform(db, sip_domain="sip.example.net")
     import_accounts(db, platform, account_import.parse(data))
 

@@ -238,6 +238,7 @@ def test_a_sipdesk_worker_killed_9_after_the_platform_call_leaves_one_account_to
         "SIPDESK_START_REDIS": "false",
         "SIPDESK_STAFF_CHANNEL": desk.world.staff_channel,
         "SIPDESK_HOME": str(tmp_path / "worker"),
+        "SIPDESK_METRICS_ADDR": "127.0.0.1:0",  # another sipdesk may hold the default port
     }
     worker = subprocess.run(
         [str(Path(sys.executable).parent / "sipdesk"), "worker"],

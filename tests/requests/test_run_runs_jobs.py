@@ -3,7 +3,6 @@ jobs itself, so a self-service caller ID is applied with no `sipdesk worker` any
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -14,6 +13,7 @@ from typing import Any
 import httpx
 import yaml
 from desk_world import EXAMPLE_ACCOUNTS
+from sipdesk_env import clean_env
 
 from slack_sandbox import SlackDriver, SlackSandbox
 
@@ -39,7 +39,7 @@ def test_sipdesk_run_on_the_embedded_defaults_applies_a_request_by_itself(
         accounts = tmp_path / "accounts.yml"
         accounts.write_text(yaml.safe_dump(data))
         port = _free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+        env = clean_env()
         env.pop("DATABASE_URL", None)
         env.update(
             SIPDESK_HOME=str(tmp_path / "home"),

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sipdesk_env import clean_env
 from slack_sdk import WebClient
 
 from bot.logs import configure_logging
@@ -81,7 +81,7 @@ def test_every_credential_a_url_can_carry_is_masked(shown: str, secret: str):
 
 
 def _sipdesk(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    clean = clean_env()
     clean.pop("DATABASE_URL", None)
     clean.update(env)
     return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)

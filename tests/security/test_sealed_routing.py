@@ -4,13 +4,13 @@ customer's channel changes nothing, and says why in the form."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 from desk import Desk, button_value
+from sipdesk_env import clean_env
 from sqlalchemy import select
 
 from handlers.caller_id import blocks as callerid
@@ -137,7 +137,7 @@ def test_a_seal_holds_only_for_its_own_payload():
 
 
 def _sipdesk(database: Database, *args: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SIPDESK_"))}
+    clean = clean_env()
     clean["DATABASE_URL"] = database.url
     return subprocess.run([SIPDESK, *args], capture_output=True, text=True, env=clean, timeout=120)
 
