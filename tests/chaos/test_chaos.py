@@ -66,6 +66,7 @@ def accounts_file(world: DemoWorld, path: Path) -> Path:
                 for n in range(REQUESTS - NEW_SIP)
             ],
             "channels": [world.globex_channel],
+            "slack_team": world.globex_team,  # only Globex's people ask in its channel
         },
         {
             "ref": "INITECH-042", "name": "Initech Logistics", "holder_name": "Initech",
@@ -76,6 +77,7 @@ def accounts_file(world: DemoWorld, path: Path) -> Path:
                 for n in range(OUTAGES)
             ],
             "channels": [world.initech_channel],
+            "slack_team": world.initech_team,
         },
     ]  # fmt: skip
     plans = {"starter": {"new_sip_account": 0, "currency": "EUR", "per": "month"}}
