@@ -10,13 +10,23 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
+from handlers.mrkdwn import clip, escape
 from handlers.refs import ChannelRef
 from handlers.services import Services
 from handlers.staff_only import home_team_of
 from store.channels import ChannelNotLinked, customer_for_member
-from store.models import Customer
+from store.customers import sip_account_named
+from store.errors import UserFacingError
+from store.models import Customer, SipAccount
 
-__all__ = ["Asker", "ChannelNotLinked", "asker_for", "customer_here", "modal_asker"]
+__all__ = [
+    "Asker",
+    "ChannelNotLinked",
+    "account_named",
+    "asker_for",
+    "customer_here",
+    "modal_asker",
+]
 
 
 @dataclass(frozen=True)
@@ -62,3 +72,16 @@ def modal_asker(
     with services.db.session() as session:
         customer_here(session, asker)
     return asker
+
+
+def account_named(session: Session, customer: Customer, name: str) -> SipAccount:
+    """The customer's SIP account by the username or label the asker typed; else a sentence
+    naming the accounts they have."""
+    account = sip_account_named(session, customer.id, name)
+    if account is not None:
+        return account
+    known = ", ".join(f"{a.label} (`{a.username}`)" for a in customer.sip_accounts) or "none"
+    raise UserFacingError(
+        f"{escape(customer.name)} has no SIP account called “{escape(clip(name, 60))}”. "
+        f"Yours: {known}."
+    )

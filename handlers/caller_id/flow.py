@@ -12,20 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.approvals.flow import send_to_staff
-from handlers.asker import Asker, ChannelNotLinked, customer_here
+from handlers.asker import Asker, ChannelNotLinked, account_named, customer_here
 from handlers.callback.offer import proof_offer
 from handlers.caller_id.grammar import Ask, PstnAsk, VoipAsk, parse_callerid, parse_plain
 from handlers.caller_id.numbers import canonical, country_of, is_anonymous
 from handlers.customer_thread import start_thread
 from handlers.job_runtime import job_queue
-from handlers.mrkdwn import clip, escape
+from handlers.mrkdwn import escape
 from handlers.notify import Notifier
 from handlers.request_facts import load_facts, pstn_value, voip_value
 from handlers.services import Services
 from handlers.sweeper import APPLY_JOB
 from store import requests
 from store.channels import customer_for_channel
-from store.customers import sip_account_named
 from store.errors import UserFacingError
 from store.models import Customer, PhoneNumber, RequestKind, RequestState, SipAccount
 from telephony.caller_ids import voip_name, voip_number
@@ -62,7 +61,7 @@ def understand(
 def ask_pstn(services: Services, notifier: Notifier, asker: Asker, ask: PstnAsk) -> int:
     with services.db.session() as session:
         customer = customer_here(session, asker)
-        account = _account(session, customer, ask.account)
+        account = account_named(session, customer, ask.account)
         number = None if is_anonymous(ask.value) else canonical(ask.value, customer.country)
         if number == account.pstn_caller_id and (number is not None or account.pstn_anonymous):
             raise UserFacingError(
@@ -112,7 +111,7 @@ def ask_voip(services: Services, notifier: Notifier, asker: Asker, ask: VoipAsk)
         raise UserFacingError(bad.sentence) from None
     with services.db.session() as session:
         customer = customer_here(session, asker)
-        account = _account(session, customer, ask.account)
+        account = account_named(session, customer, ask.account)
         if (name, number) == (account.voip_caller_id_name, account.voip_caller_id_number):
             raise UserFacingError(
                 f"{_name(account)} already shows {voip_value(name, number)}; nothing to change."
@@ -150,17 +149,6 @@ def _received(services: Services, notifier: Notifier, asker: Asker, request_id: 
         asker.thread_ts,
         f":inbox_tray: <@{asker.user_id}> asked for {escape(facts.summary())}. "
         "I will keep this thread posted.",
-    )
-
-
-def _account(session: Session, customer: Customer, name: str) -> SipAccount:
-    account = sip_account_named(session, customer.id, name)
-    if account is not None:
-        return account
-    known = ", ".join(f"{a.label} (`{a.username}`)" for a in customer.sip_accounts) or "none"
-    raise UserFacingError(
-        f"{escape(customer.name)} has no SIP account called “{escape(clip(name, 60))}”. "
-        f"Yours: {known}."
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handlers.approvals.flow import send_to_staff
-from handlers.asker import Asker, customer_here
+from handlers.asker import Asker, account_named, customer_here
 from handlers.customer_thread import start_thread, tell_customer
 from handlers.job_runtime import job_queue
 from handlers.mrkdwn import clip, escape
@@ -23,13 +23,11 @@ from handlers.services import Services
 from handlers.status.flow import plain
 from handlers.sweeper import APPLY_JOB
 from store import requests
-from store.customers import sip_account_named
 from store.errors import UserFacingError
 from store.models import (
     AccountStatus,
     ChannelLink,
     ChannelRole,
-    Customer,
     Request,
     RequestKind,
     RequestState,
@@ -66,7 +64,7 @@ def ask_password(services: Services, notifier: Notifier, asker: Asker, name: str
         raise UserFacingError(f"Name the SIP account that needs a new password: {USAGE}.")
     with services.db.session() as session:
         customer = customer_here(session, asker)
-        account = _account(session, customer, wanted)
+        account = account_named(session, customer, wanted)
         _may_reset(session, account, asker.user_id)
         request = requests.create(
             session,
@@ -205,17 +203,6 @@ def staff_reset(services: Services, notifier: Notifier, username: str, actor: st
             "new password.",
         )
     return request_id
-
-
-def _account(session: Session, customer: Customer, name: str) -> SipAccount:
-    account = sip_account_named(session, customer.id, name)
-    if account is not None:
-        return account
-    known = ", ".join(f"{a.label} (`{a.username}`)" for a in customer.sip_accounts) or "none"
-    raise UserFacingError(
-        f"{escape(customer.name)} has no SIP account called “{escape(clip(name, 60))}”. "
-        f"Yours: {known}."
-    )
 
 
 def _may_reset(session: Session, account: SipAccount, actor: str) -> None:
