@@ -248,12 +248,19 @@ def untangle(words: list[Word], lines: Sequence[object]) -> list[Word]:
 
 def read_line(image: Image.Image) -> str:
     """The text of an image holding one line (a crop around a number), read with ``--psm 7``."""
+    return _tesseract(greyscale(image), "--psm", "7", "--dpi", "300").strip()
+
+
+def _tesseract(image: Image.Image, *options: str) -> str:
+    """What Tesseract (English) prints for ``image`` with ``options``; OcrUnavailable when it
+    cannot run, takes too long or fails."""
+    # BMP: no compression to spend time on, and Leptonica reads it from stdin.
     encoded = io.BytesIO()
-    greyscale(image).save(encoded, format="BMP")
+    image.save(encoded, format="BMP")
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     try:
         done = subprocess.run(
-            ["tesseract", "stdin", "stdout", "--psm", "7", "-l", "eng", "--dpi", "300"],
+            ["tesseract", "stdin", "stdout", "-l", "eng", *options],
             input=encoded.getvalue(),
             capture_output=True,
             env=env,
@@ -266,7 +273,7 @@ def read_line(image: Image.Image) -> str:
         raise OcrUnavailable(f"tesseract took more than {TESSERACT_TIMEOUT_S:.0f} s") from exc
     if done.returncode != 0:
         raise OcrUnavailable(f"tesseract failed: {done.stderr.decode(errors='replace')[-300:]}")
-    return done.stdout.decode("utf-8", errors="replace").strip()
+    return done.stdout.decode("utf-8", errors="replace")
 
 
 def mean_confidence(pages: Iterable[Page]) -> float | None:
@@ -336,26 +343,7 @@ class _TsvWord:
 
 def _tesseract_words(image: Image.Image) -> list[_TsvWord]:
     """Words Tesseract reads on ``image`` (psm 1: orientation detected), with their boxes."""
-    # BMP: no compression to spend time on, and Leptonica reads it from stdin.
-    encoded = io.BytesIO()
-    image.save(encoded, format="BMP")
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    try:
-        done = subprocess.run(
-            ["tesseract", "stdin", "stdout", "--psm", "1", "-l", "eng", "--dpi", "200", "tsv"],
-            input=encoded.getvalue(),
-            capture_output=True,
-            env=env,
-            timeout=TESSERACT_TIMEOUT_S,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise OcrUnavailable("tesseract is not installed (Debian package tesseract-ocr)") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise OcrUnavailable(f"tesseract took more than {TESSERACT_TIMEOUT_S:.0f} s") from exc
-    if done.returncode != 0:
-        raise OcrUnavailable(f"tesseract failed: {done.stderr.decode(errors='replace')[-300:]}")
-    return _parse_tsv(done.stdout.decode("utf-8", errors="replace"))
+    return _parse_tsv(_tesseract(image, "--psm", "1", "--dpi", "200", "tsv"))
 
 
 # Whole words Tesseract's English model reads for letters it has no glyph for: a capital O with
