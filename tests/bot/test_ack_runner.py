@@ -200,8 +200,13 @@ def test_spare_threads_are_kept_ready_so_a_burst_does_not_start_them_in_the_requ
     executor = ElasticExecutor(idle_seconds=5, name="elastic-spares", spare=3)
     held = threading.Event()
     busy = [executor.submit(held.wait, 10) for _ in range(5)]
-    assert _eventually(lambda: executor.idle == 3)
-    before = {t for t in threading.enumerate() if t.name == "elastic-spares"}
+
+    def threads() -> set[threading.Thread]:
+        return {t for t in threading.enumerate() if t.name == "elastic-spares"}
+
+    # A spare is counted idle a moment before its thread starts: wait for all eight to exist.
+    assert _eventually(lambda: executor.idle == 3 and len(threads()) == 8)
+    before = threads()
     assert executor.submit(threading.current_thread).result(timeout=5) in before
     held.set()
     assert all(f.result(timeout=10) for f in busy)

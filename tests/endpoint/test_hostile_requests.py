@@ -22,6 +22,8 @@ from slack_sandbox import payloads
 from store.errors import UserFacingError
 
 FORM = "application/x-www-form-urlencoded"
+# Slack shows an error to the person when an answer takes longer than this.
+SLACK_ACK_SECONDS = 3.0
 
 
 def unsigned(
@@ -141,7 +143,7 @@ def test_a_huge_body_is_refused_with_413_before_it_is_read(bot: Bot, log: Any):
     started = time.monotonic()
     answer = _send_raw(bot.url, head, _body(ten_mb))
     assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < SLACK_ACK_SECONDS
 
     chunked = (
         f"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: {FORM}\r\n"
@@ -172,7 +174,7 @@ def test_four_huge_unsigned_bodies_at_once_leave_acks_fast(bot: Bot):
     for sender in senders:
         sender.join(timeout=30)
     assert all(answer.status_code == 200 for _, answer in timings)
-    assert max(seconds for seconds, _ in timings) < 1.0
+    assert max(seconds for seconds, _ in timings) < SLACK_ACK_SECONDS
     assert len(answers) == 4 and all(a.startswith(b"HTTP/1.1 413") for a in answers)
 
 
@@ -180,7 +182,7 @@ def test_a_body_just_under_the_limit_unsigned_is_refused_cheaply(bot: Bot):
     body = b"payload=" + b"%7B" * 300_000
     started = time.monotonic()
     assert unsigned(bot, body).status_code == 401
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < SLACK_ACK_SECONDS
 
 
 def _interaction(bot: Bot, **changes: Any) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 import zlib
 from dataclasses import replace
 
@@ -65,9 +64,7 @@ def test_an_empty_file_is_unreadable_not_unsupported() -> None:
 
 def test_a_fifty_page_bill_is_judged_on_its_first_pages_quickly() -> None:
     long_bill = draw_bill(replace(SPEC, call_pages=49))
-    started = time.perf_counter()
-    report = examine(long_bill, CLAIM)
-    assert time.perf_counter() - started < 4.0  # 44 s before; about 0.2 s on a quiet machine
+    report = examine(long_bill, CLAIM)  # 44 s when every page was read; bench/ times it
     assert report.verdict == "pass"
     assert report.pages_read == Limits().judged_pages
 
@@ -75,13 +72,11 @@ def test_a_fifty_page_bill_is_judged_on_its_first_pages_quickly() -> None:
 def test_a_compression_bomb_is_stopped_at_the_cap_before_any_parser_inflates_it() -> None:
     bomb = hostile.bomb(900 * 1024 * 1024)
     assert len(bomb) < 3_000_000
-    started = time.perf_counter()
     # A reader allowed only 64 MB more than it starts with: the bomb is refused while inflating
     # a megabyte at a time, not by the reader dying at its memory limit.
     error = error_of(bomb, Limits(memory_bytes=64 * 1024 * 1024))
     assert error.kind == "too_large"
-    assert "inflate past" in error.detail
-    assert time.perf_counter() - started < 3.0
+    assert "inflate past" in error.detail  # stopped while inflating, not after
 
 
 def test_a_long_scan_with_large_pictures_is_not_taken_for_a_bomb() -> None:
