@@ -40,8 +40,8 @@ class PatientNotifier:
             lambda: self._inner.post(channel, text, blocks, thread_ts=thread_ts, key=key)
         )
 
-    def find_posted(self, channel: str, key: str) -> str | None:
-        return self._inner.find_posted(channel, key)
+    def find_posted(self, channel: str, key: str, *, thread_ts: str | None = None) -> str | None:
+        return self._inner.find_posted(channel, key, thread_ts=thread_ts)
 
     def update(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
         self._patiently(lambda: self._inner.update(channel, ts, text, blocks))

@@ -48,17 +48,18 @@ def post_once(
     *,
     key: str,
     again: bool,
+    thread_ts: str | None = None,
 ) -> str:
     """Post a keyed message; `again` when an earlier attempt may have reached Slack (its poster
     died or failed before storing the ts): the message found with the key is adopted instead."""
     if again:
-        found = notifier.find_posted(channel, key)
+        found = notifier.find_posted(channel, key, thread_ts=thread_ts)
         if found is not None:
             log.info(
                 "adopted message %s in %s (key %s) instead of posting again", found, channel, key
             )
             return found
-    return notifier.post(channel, text, blocks, key=key)
+    return notifier.post(channel, text, blocks, key=key, thread_ts=thread_ts)
 
 
 # Slack's answers to an ephemeral that no retry will change: the person cannot see it there.
@@ -94,8 +95,9 @@ class Notifier(Protocol):
         """
         ...
 
-    def find_posted(self, channel: str, key: str) -> str | None:
-        """The ts of the bot's recent message in `channel` that carries `key`, if there is one."""
+    def find_posted(self, channel: str, key: str, *, thread_ts: str | None = None) -> str | None:
+        """The ts of the bot's recent message in `channel` (or in the thread `thread_ts` of it)
+        that carries `key`, if there is one."""
         ...
 
     def update(self, channel: str, ts: str, text: str, blocks: list[Block] | None = None) -> None:
@@ -152,10 +154,15 @@ class SlackNotifier:
         )
         return str(answer["ts"])
 
-    def find_posted(self, channel: str, key: str) -> str | None:
-        answer = self._client.conversations_history(
-            channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
-        )
+    def find_posted(self, channel: str, key: str, *, thread_ts: str | None = None) -> str | None:
+        if thread_ts is not None:  # replies are not in the channel's history, only the thread's
+            answer = self._client.conversations_replies(
+                channel=channel, ts=thread_ts, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
+        else:
+            answer = self._client.conversations_history(
+                channel=channel, limit=HISTORY_LOOKBACK, include_all_metadata=True
+            )
         for message in answer.get("messages") or []:
             if key_of(message) == key:
                 return str(message["ts"])

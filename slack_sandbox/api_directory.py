@@ -87,6 +87,29 @@ def conversations_history(world: World, args: Args) -> dict[str, Any]:
     }
 
 
+def conversations_replies(world: World, args: Args) -> dict[str, Any]:
+    """A thread: its root, then its replies oldest first (as Slack). Message metadata is included
+    only with include_all_metadata."""
+    channel = visible_channel(world, args.text("channel"))
+    if world.bot.user_id not in channel.members:
+        raise ApiError("not_in_channel")
+    root_ts = args.text("ts")
+    with_metadata = args.flag("include_all_metadata")
+    thread: list[dict[str, Any]] = []
+    for message in world.history.get(channel.id, []):
+        if message["ts"] != root_ts and message.get("thread_ts") != root_ts:
+            continue
+        copy = dict(message)
+        if not with_metadata:
+            copy.pop("metadata", None)
+        thread.append(copy)
+    if not any(m["ts"] == root_ts for m in thread):
+        raise ApiError("thread_not_found")
+    thread.sort(key=lambda m: float(m["ts"]))
+    limit = max(1, min(args.integer("limit", 1000), 1000))
+    return {"messages": thread[:limit], "has_more": len(thread) > limit}
+
+
 def conversations_open(world: World, args: Args) -> dict[str, Any]:
     users = args.text("users").split(",")
     if len(users) != 1:
@@ -125,6 +148,7 @@ METHODS: dict[str, tuple[Method, str | None]] = {
     "conversations.info": (conversations_info, "channels:read"),
     "conversations.members": (conversations_members, "channels:read"),
     "conversations.open": (conversations_open, "im:write"),
+    "conversations.replies": (conversations_replies, "channels:history"),
     "team.info": (team_info, "team:read"),
     "users.info": (users_info, "users:read"),
     "usergroups.users.list": (usergroup_members, "usergroups:read"),

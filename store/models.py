@@ -334,7 +334,10 @@ class OutageAlert(Base):
         ForeignKey("alert_messages.id", ondelete="CASCADE"), index=True
     )
     channel_id: Mapped[str] = mapped_column(String(32))
-    recovered_at: Mapped[datetime | None] = mapped_column()  # the thread reply was claimed
+    # The recovery was claimed (a lease: a claim older than the watch's lease is taken again)...
+    recovered_at: Mapped[datetime | None] = mapped_column()
+    # ...and told: Slack accepted the thread reply saying it is back.
+    recovery_told_at: Mapped[datetime | None] = mapped_column()
 
     outage: Mapped[Outage] = relationship()
     message: Mapped[AlertMessage] = relationship(back_populates="outages")

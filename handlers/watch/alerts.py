@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.notify import Notifier
+from handlers.notify import Notifier, post_once
 from handlers.watch import blocks
 from handlers.watch.incidents import post_claimed
 from handlers.watch.mutes import active_silences, quiet_now
@@ -207,42 +207,106 @@ def retry_unposted(db: Database, notifier: Notifier, policy: WatchPolicy, now: d
     return posted
 
 
-def tell_recoveries(db: Database, notifier: Notifier, now: datetime) -> int:
-    """Each ended outage once per channel: its message updated, a thread reply that it is back."""
+def tell_recoveries(db: Database, notifier: Notifier, policy: WatchPolicy, now: datetime) -> int:
+    """Each ended outage once per channel: its message updated, a thread reply that it is back.
+
+    A recovery is claimed before it is told and marked told only once Slack accepted the reply;
+    one Slack refused, or whose teller died, is claimed again after the lease. Its reply carries
+    a key, so a retry adopts one that reached Slack instead of saying it twice.
+    """
+    stale_before = now - policy.claim_lease
     with db.session() as session:
-        due = session.execute(
-            select(OutageAlert.id, OutageAlert.alert_message_id)
+        fresh = session.scalars(
+            select(OutageAlert.alert_message_id)
+            .distinct()
             .join(Outage, Outage.id == OutageAlert.outage_id)
             .join(AlertMessage, AlertMessage.id == OutageAlert.alert_message_id)
             .where(
                 Outage.ended_at.is_not(None),
                 OutageAlert.recovered_at.is_(None),
                 AlertMessage.ts.is_not(None),
-            ),
-        ).all()
-    by_message: dict[int, list[int]] = defaultdict(list)
-    for alert_id, message_id in due:
-        with db.session() as session:
-            claimed = won(
-                session,
-                update(OutageAlert)
-                .where(OutageAlert.id == alert_id, OutageAlert.recovered_at.is_(None))
-                .values(recovered_at=now),
             )
-        if claimed:
-            by_message[message_id].append(alert_id)
-    for message_id, alert_ids in by_message.items():
-        with db.session() as session:
-            message = session.get_one(AlertMessage, message_id, options=_WITH_LINES)
-            text, payload = _render(session, message, now)
-            back = [line_of(a.outage) for a in message.outages if a.id in alert_ids]
-            channel, ts = message.channel_id, message.ts
-            if all(a.outage.ended_at is not None for a in message.outages):
-                message.resolved_at = now
-        assert ts is not None
-        try:
-            notifier.update(channel, ts, text, payload)
-            notifier.post(channel, blocks.back_up_reply(back), thread_ts=ts)
-        except Exception:
-            log.warning("could not tell %s about recoveries", channel, exc_info=True)
-    return sum(len(ids) for ids in by_message.values())
+        ).all()
+        stale = session.execute(
+            select(OutageAlert.alert_message_id, OutageAlert.recovered_at)
+            .distinct()
+            .where(
+                OutageAlert.recovered_at < stale_before,
+                OutageAlert.recovery_told_at.is_(None),
+            )
+        ).all()
+    told = 0
+    for message_id in fresh:
+        claimed = _claim_recoveries(db, message_id, None, now)
+        told += _tell_recovered(db, notifier, message_id, claimed, now, again=False)
+    for message_id, claimed_at in stale:
+        claimed = _claim_recoveries(db, message_id, claimed_at, now)
+        told += _tell_recovered(db, notifier, message_id, claimed, now, again=True)
+    return told
+
+
+def _claim_recoveries(
+    db: Database, message_id: int, claimed_at: datetime | None, now: datetime
+) -> list[int]:
+    """Claim, in one statement, the recoveries of one alert message that are due: those never
+    claimed (`claimed_at` None) or those of one stale claim. Two replicas: each row goes to one."""
+    claim = update(OutageAlert).where(OutageAlert.alert_message_id == message_id)
+    if claimed_at is None:
+        ended = select(Outage.id).where(Outage.ended_at.is_not(None))
+        claim = claim.where(OutageAlert.recovered_at.is_(None), OutageAlert.outage_id.in_(ended))
+    else:
+        claim = claim.where(
+            OutageAlert.recovered_at == claimed_at, OutageAlert.recovery_told_at.is_(None)
+        )
+    with db.session() as session:
+        return list(
+            session.scalars(
+                claim.values(recovered_at=now)
+                .returning(OutageAlert.id)
+                .execution_options(synchronize_session=False)
+            ).all()
+        )
+
+
+def _tell_recovered(
+    db: Database,
+    notifier: Notifier,
+    message_id: int,
+    alert_ids: list[int],
+    now: datetime,
+    *,
+    again: bool,
+) -> int:
+    if not alert_ids:
+        return 0
+    with db.session() as session:
+        message = session.get_one(AlertMessage, message_id, options=_WITH_LINES)
+        text, payload = _render(session, message, now)
+        back = [line_of(a.outage) for a in message.outages if a.id in alert_ids]
+        channel, ts = message.channel_id, message.ts
+        resolved = all(a.outage.ended_at is not None for a in message.outages)
+    assert ts is not None
+    # The same claimed recoveries keep their key: their first id within their alert message.
+    key = f"back-{message_id}-{min(alert_ids)}"
+    try:
+        notifier.update(channel, ts, text, payload)  # the same text again is harmless
+        post_once(
+            notifier, channel, blocks.back_up_reply(back), None, key=key, again=again, thread_ts=ts
+        )
+    except Exception:
+        log.warning("could not tell %s about recoveries; will retry", channel, exc_info=True)
+        return 0
+    with db.session() as session:
+        session.execute(
+            update(OutageAlert)
+            .where(OutageAlert.id.in_(alert_ids))
+            .values(recovery_told_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if resolved:
+            session.execute(
+                update(AlertMessage)
+                .where(AlertMessage.id == message_id, AlertMessage.resolved_at.is_(None))
+                .values(resolved_at=now)
+            )
+    return len(alert_ids)

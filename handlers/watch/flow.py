@@ -97,7 +97,7 @@ class Watch:
         self._two_devices(changes.two_devices, registrations, now)
         posted = alerts.alert_pending(self.db, self.notifier, self.policy, now)
         posted += alerts.retry_unposted(self.db, self.notifier, self.policy, now)
-        recovered = alerts.tell_recoveries(self.db, self.notifier, now)
+        recovered = alerts.tell_recoveries(self.db, self.notifier, self.policy, now)
         self._flapping_over(now)
         return PollResult(
             True, len(changes.went_down), len(changes.came_up), storm, posted, recovered

@@ -71,3 +71,41 @@ def test_a_keyed_post_after_a_crash_adopts_the_message_slack_already_has(
     )
     assert fresh != ts
     assert notifier.find_posted(world.staff_channel, "card-4") == fresh
+
+
+def test_a_thread_reads_back_root_first_with_metadata_only_when_asked(
+    world: DemoWorld, client: WebClient
+):
+    root = client.chat_postMessage(channel=world.globex_channel, text="Down")["ts"]
+    client.chat_postMessage(channel=world.globex_channel, text="elsewhere")
+    client.chat_postMessage(
+        channel=world.globex_channel, text="Back Up", thread_ts=root, metadata=KEYED
+    )
+
+    plain = client.conversations_replies(channel=world.globex_channel, ts=root)["messages"]
+    assert [m["text"] for m in plain] == ["Down", "Back Up"]
+    assert all("metadata" not in m for m in plain)
+    full = client.conversations_replies(
+        channel=world.globex_channel, ts=root, include_all_metadata=True
+    )
+    assert full["messages"][1]["metadata"] == KEYED
+    with pytest.raises(SlackApiError) as refused:
+        client.conversations_replies(channel=world.globex_channel, ts="1.000001")
+    assert refused.value.response["error"] == "thread_not_found"
+
+
+def test_a_keyed_reply_is_found_in_its_thread_not_in_the_channel_history(
+    sandbox: SlackSandbox, world: DemoWorld, client: WebClient
+):
+    notifier = SlackNotifier(client)
+    root = notifier.post(world.globex_channel, "Down", key="alert-9")
+    reply = notifier.post(world.globex_channel, "Back Up", thread_ts=root, key="back-9-1")
+
+    assert notifier.find_posted(world.globex_channel, "back-9-1") is None  # history: no replies
+    assert notifier.find_posted(world.globex_channel, "back-9-1", thread_ts=root) == reply
+    again = post_once(
+        notifier, world.globex_channel, "Back Up", None, key="back-9-1", again=True, thread_ts=root
+    )
+    assert again == reply
+    texts = [m["text"] for m in sandbox.messages(world.globex_channel)]
+    assert texts.count("Back Up") == 1

@@ -12,7 +12,15 @@ from watch_world import POLICY, STAFF, Customers, RecordingNotifier, Registrar, 
 
 from handlers.watch.flow import Watch
 from store.db import Database
-from store.models import AccountStatus, AlertMessage, ChannelLink, Outage, Silence, SipAccount
+from store.models import (
+    AccountStatus,
+    AlertMessage,
+    ChannelLink,
+    Outage,
+    OutageAlert,
+    Silence,
+    SipAccount,
+)
 from telephony.builtin import BuiltinPlatform
 from telephony.feed import RegistrationsFeed
 
@@ -157,6 +165,62 @@ def test_an_alert_that_reached_slack_before_its_poster_died_is_adopted_not_poste
     watch.poll(at(600))  # the recovery edits the adopted message, one reply in its thread
     assert {u.ts for u in notifier.said if u.method == "update"} == {p.ts for p in first}
     assert all(len(notifier.replies(p.ts or "")) == 1 for p in first)
+
+
+def test_a_recovery_slack_refused_is_told_after_the_lease_and_only_once(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+    database: Database,
+) -> None:  # fmt: skip
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down("glo0")
+    watch.poll(at(30))
+    watch.poll(at(150))
+    alerts = notifier.posts()
+    assert len(alerts) == 2
+
+    registrar.up("glo0")
+    notifier.fail_posts = 2  # both channels' "Back Up" replies refused
+    watch.poll(at(300))
+    assert all(notifier.replies(a.ts or "") == [] for a in alerts)
+    with database.session() as session:
+        assert all(a.recovery_told_at is None for a in session.scalars(select(OutageAlert)))
+        assert all(m.resolved_at is None for m in session.scalars(select(AlertMessage)))
+    watch.poll(at(330))  # within the lease: nobody tells it again yet
+    assert all(notifier.replies(a.ts or "") == [] for a in alerts)
+
+    lease = watch.policy.claim_lease.total_seconds()
+    watch.poll(at(300 + lease + 1))
+    watch.poll(at(300 + 2 * lease + 2))  # told: never again
+    for alert in alerts:
+        (reply,) = notifier.replies(alert.ts or "")
+        assert "Back Up" in reply.text and "glo0" in reply.text
+        assert "Resolved" in notifier.updates(alert.ts or "")[-1].text
+    with database.session() as session:
+        assert all(a.recovery_told_at is not None for a in session.scalars(select(OutageAlert)))
+        assert all(m.resolved_at is not None for m in session.scalars(select(AlertMessage)))
+
+
+def test_a_recovery_that_reached_slack_before_its_teller_died_is_adopted_not_told_twice(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+) -> None:  # fmt: skip
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down("glo0", "glo1")
+    watch.poll(at(30))
+    watch.poll(at(150))
+    alerts = notifier.posts()
+
+    registrar.up("glo0", "glo1")
+    notifier.lose_answers = 2  # Slack has both replies; the teller dies before marking them
+    watch.poll(at(300))
+    replies = [r for a in alerts for r in notifier.replies(a.ts or "")]
+    assert len(replies) == 2 and all(r.key and r.key.startswith("back-") for r in replies)
+
+    watch.poll(at(300 + watch.policy.claim_lease.total_seconds() + 1))
+    assert [r for a in alerts for r in notifier.replies(a.ts or "")] == replies
+    looked = [s for s in notifier.said if s.method == "history"]
+    assert {s.thread_ts for s in looked} == {a.ts for a in alerts}  # searched in each thread
 
 
 def test_a_feed_answering_garbage_is_a_source_failure_not_an_outage(

@@ -65,11 +65,12 @@ class RecordingNotifier:
                 raise RuntimeError("killed between Slack's answer and storing the ts")
             return ts
 
-    def find_posted(self, channel: str, key: str) -> str | None:
+    def find_posted(self, channel: str, key: str, *, thread_ts: str | None = None) -> str | None:
         with self._lock:
-            self.said.append(Said("history", channel, key))
+            self.said.append(Said("history", channel, key, None, None, thread_ts))
+            # History holds no replies; a thread, only its own.
             for s in reversed(self.said):
-                if s.method == "post" and s.channel == channel and s.key == key:
+                if (s.method, s.channel, s.key, s.thread_ts) == ("post", channel, key, thread_ts):
                     return s.ts
             return None
 
