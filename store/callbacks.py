@@ -7,7 +7,7 @@ presses see each other's calls: twenty presses at once make one call.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -16,6 +16,9 @@ from store.models import CallBack, Customer
 from store.types import utcnow
 
 QUEUED, CALLING, ENDED = "queued", "calling", "ended"
+# A call still "calling" this long after it began was lost (its worker died mid-call): a real
+# call rings for under a minute and takes the code in less.
+STALE_CALL = timedelta(minutes=5)
 
 
 def lock_customer(session: Session, customer_id: int) -> None:
@@ -86,6 +89,43 @@ def end(
             detail=(detail or None) and detail[:200],
             answered_at=answered_at,
             ended_at=utcnow(),
+            active_for=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def waiting_calls(session: Session) -> list[int]:
+    """Calls claimed and not yet placed: their job may have been lost with a worker or Redis."""
+    return list(session.scalars(select(CallBack.id).where(CallBack.state == QUEUED)))
+
+
+def lost_calls(session: Session, now: datetime) -> list[int]:
+    """Calls begun so long ago that nobody is placing them any more."""
+    return list(
+        session.scalars(
+            select(CallBack.id).where(
+                CallBack.state == CALLING, CallBack.started_at < now - STALE_CALL
+            )
+        )
+    )
+
+
+def end_lost(session: Session, call_id: int, now: datetime) -> bool:
+    """Calling → ended as lost, once, and only if it is still stale (a sweep may be late)."""
+    result = session.execute(
+        update(CallBack)
+        .where(
+            CallBack.id == call_id,
+            CallBack.state == CALLING,
+            CallBack.started_at < now - STALE_CALL,
+        )
+        .values(
+            state=ENDED,
+            outcome="lost",
+            detail="lost: its worker stopped",
+            ended_at=now,
             active_for=None,
         )
         .execution_options(synchronize_session=False)

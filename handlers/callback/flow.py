@@ -39,7 +39,6 @@ CALL_JOB = "handlers.callback.jobs.place_call"
 ACTOR = "system:call-back"
 CODE_LIFE = timedelta(minutes=10)
 NUMBER_GAP = timedelta(minutes=2)
-STALE_CALL = timedelta(minutes=5)  # a call still "active" this long after it began was lost
 
 # How a call ended, as the thread says it ({number}, {ring}).
 SAID = {
@@ -51,6 +50,7 @@ SAID = {
     "rejected": ":x: {number} rejected the call.",
     "failed": ":warning: I could not place the call to {number}: the phone line did not take it.",
     "expired": ":x: The code expired before I could call {number}.",
+    "lost": ":warning: The call to {number} was cut off on our side before a code came back.",
 }
 _RESULT = {
     CallResult.NO_KEYS: "no_code",
@@ -141,7 +141,7 @@ def _claim(
     callbacks.lock_customer(session, customer.id)
     active = callbacks.active_call(session, request_id)
     if active is not None:
-        if now - (active.started_at or active.created_at) < STALE_CALL:
+        if now - (active.started_at or active.created_at) < callbacks.STALE_CALL:
             return f"A call to {number} is already under way: answer it and key in the code."
         callbacks.end(session, active.id, "failed", detail="lost: its worker stopped")
         audit.record(session, request_id, ACTOR, "callback_failed", f"{number}: the call was lost")
@@ -237,6 +237,21 @@ def run_call(services: Services, notifier: Notifier, call_id: int) -> str:
     else:
         _tell(services, notifier, request_id, said, number, setup)
     return said
+
+
+def end_lost_call(services: Services, notifier: Notifier, call_id: int) -> str:
+    """A call whose worker died while it rang: ended as lost, and the requester told they may
+    ask again (the job that placed it is not re-run: the phone would ring a second time)."""
+    setup = services.callback
+    with services.db.session() as session:
+        call = session.get(CallBack, call_id)
+        if call is None or not callbacks.end_lost(session, call_id, utcnow()):
+            return "nothing to do"
+        request_id, number = call.request_id, call.number
+        audit.record(session, request_id, ACTOR, "callback_failed", f"{number}: the call was lost")
+    if setup is not None:
+        _tell(services, notifier, request_id, "lost", number, setup)
+    return "lost"
 
 
 def _judge(
