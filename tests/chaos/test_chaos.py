@@ -196,6 +196,12 @@ def test_kill_anything_fail_any_call_nothing_lost_nothing_twice(
             f"{time.monotonic() - quiet_at:.0f} s after the killing stopped)"
         )
         print("chaos figures:", figures)
+        names = {world.staff_channel: "staff", world.globex_channel: "globex"}
+        names[world.initech_channel] = "initech"
+        per_channel = Counter(
+            (c.method, names.get(str(c.args.get("channel")), "other")) for c in sandbox.calls
+        )
+        print("chaos Slack calls:", dict(per_channel.most_common()))
         assert settled, figures
     finally:
         stop_killing.set()
