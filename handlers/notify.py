@@ -1,8 +1,12 @@
 """How flows talk back to people: a small `Notifier` protocol, and its Slack implementation.
 
-Flows never hold a WebClient; they say what to post where. `SlackNotifier` paces every message
-through the per-channel limiter shared by all replicas (Slack allows about one message per second
-per channel) and, when Slack still answers 429, holds the channel for everyone for Retry-After.
+Flows never hold a WebClient; they say what to post where. `SlackNotifier` paces every new
+message (a post or a file) through the per-channel limiter shared by all replicas: Slack allows
+about one message per second per channel. Edits and ephemerals are not messages in that sense
+(`chat.update` and `chat.postEphemeral` have their own per-workspace tiers, 50+ and 100+ a
+minute), so a card's edit after a click does not queue behind the channel's new cards. When Slack
+still answers 429 (after the client's own retries), the channel is held for everyone for
+Retry-After.
 """
 
 from __future__ import annotations
@@ -175,6 +179,7 @@ class SlackNotifier:
             lambda: self._client.chat_update(
                 channel=channel, ts=ts, text=text, blocks=blocks or []
             ),
+            paced=False,
         )
 
     def ephemeral(
@@ -192,6 +197,7 @@ class SlackNotifier:
                 lambda: self._client.chat_postEphemeral(
                     channel=channel, user=user, text=text, blocks=blocks, thread_ts=thread_ts
                 ),
+                paced=False,
             )
         except SlackApiError as error:
             reason = str(error.response.get("error") or "")
@@ -219,8 +225,8 @@ class SlackNotifier:
             ),
         )
 
-    def _send(self, channel: str, call: Callable[[], Any]) -> Any:
-        if self._limiter is not None:
+    def _send(self, channel: str, call: Callable[[], Any], *, paced: bool = True) -> Any:
+        if paced and self._limiter is not None:
             self._limiter.wait(channel)
         try:
             return call()

@@ -4,11 +4,13 @@ only with include_all_metadata; sipdesk's notifier finds its own message by the 
 from __future__ import annotations
 
 import pytest
+import redis
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.notify import SlackNotifier, post_once
 from slack_sandbox import DemoWorld, SlackSandbox
+from store.rate_limit import ChannelRateLimiter
 
 KEYED = {"event_type": "sipdesk_message", "event_payload": {"key": "alert-7"}}
 
@@ -109,3 +111,22 @@ def test_a_keyed_reply_is_found_in_its_thread_not_in_the_channel_history(
     assert again == reply
     texts = [m["text"] for m in sandbox.messages(world.globex_channel)]
     assert texts.count("Back Up") == 1
+
+
+def test_only_new_messages_wait_for_the_channels_pace_edits_and_ephemerals_do_not(
+    world: DemoWorld, client: WebClient, redis_client: redis.Redis, redis_prefix: str
+):
+    waits: list[float] = []
+    limiter = ChannelRateLimiter(
+        redis_client, redis_prefix, rate_per_second=1.0, burst=1, sleep=waits.append
+    )
+    notifier = SlackNotifier(client, limiter)
+    card = notifier.post(world.staff_channel, "Request #1 card")
+    notifier.post(world.staff_channel, "Request #2 card")
+    assert len(waits) == 1 and waits[0] > 0.5  # the second card waited for its slot
+
+    # Slack's one-message-a-second is for messages; an edit (a decided card) and an ephemeral
+    # have tiers of their own, so they do not queue behind the channel's next cards.
+    notifier.update(world.staff_channel, card, "Request #1 approved")
+    notifier.ephemeral(world.staff_channel, world.alice, "Approved.")
+    assert len(waits) == 1
