@@ -21,6 +21,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -39,6 +40,9 @@ KILLING_SECONDS = float(os.environ.get("SIPDESK_CHAOS_SECONDS", "40"))
 REQUESTS = 50
 NEW_SIP = 25
 OUTAGES = 10
+# Each customer asks in five shared channels (Slack paces posts per channel: with one channel
+# each, the run would mostly wait for Slack's one message a second).
+CHANNELS_EACH = 5
 INTERNATIONAL = "+442079460123"
 T = TypeVar("T")
 
@@ -52,7 +56,35 @@ def eventually(probe: Callable[[], T], seconds: float) -> T:
         time.sleep(0.5)
 
 
-def accounts_file(world: DemoWorld, path: Path) -> Path:
+@dataclass(frozen=True)
+class Channels:
+    """The customers' shared channels: the demo world's one each, and more like it."""
+
+    globex: list[str]
+    initech: list[str]
+
+    @classmethod
+    def open(cls, sandbox: SlackSandbox, world: DemoWorld) -> Channels:
+        globex, initech = [world.globex_channel], [world.initech_channel]
+        for n in range(1, CHANNELS_EACH):
+            globex.append(
+                sandbox.add_channel(
+                    f"globex-voip-{n}",
+                    members=[world.alice, world.carol],
+                    shared_with_team=world.globex_team,
+                )
+            )
+            initech.append(
+                sandbox.add_channel(
+                    f"initech-voip-{n}",
+                    members=[world.bob, world.dave],
+                    shared_with_team=world.initech_team,
+                )
+            )
+        return cls(globex, initech)
+
+
+def accounts_file(world: DemoWorld, channels: Channels, path: Path) -> Path:
     """Globex: 25 accounts for the caller-ID requests; Initech: 10 accounts the watch sees go
     Down and Up (plus the new ones it asks for, free on its plan)."""
     customers = [
@@ -65,7 +97,7 @@ def accounts_file(world: DemoWorld, path: Path) -> Path:
                  "pstn_caller_id": "+35312345678"}
                 for n in range(REQUESTS - NEW_SIP)
             ],
-            "channels": [world.globex_channel],
+            "channels": channels.globex,
             "slack_team": world.globex_team,  # only Globex's people ask in its channel
         },
         {
@@ -76,7 +108,7 @@ def accounts_file(world: DemoWorld, path: Path) -> Path:
                 {"username": f"init{n:02d}chao", "label": f"Initech {n:02d}"}
                 for n in range(OUTAGES)
             ],
-            "channels": [world.initech_channel],
+            "channels": channels.initech,
             "slack_team": world.initech_team,
         },
     ]  # fmt: skip
@@ -134,6 +166,7 @@ def test_kill_anything_fail_any_call_nothing_lost_nothing_twice(
 ) -> None:
     rng = random.Random(SEED)
     world = sandbox.seed_demo_world()
+    channels = Channels.open(sandbox, world)
     logs = tmp_path / "logs"
     logs.mkdir()
     watched = [f"init{n:02d}chao" for n in range(OUTAGES)]
@@ -152,8 +185,9 @@ def test_kill_anything_fail_any_call_nothing_lost_nothing_twice(
         SIPDESK_DOWN_AFTER="4",
         SIPDESK_STORM_SHARE="1",
     )
+    accounts = accounts_file(world, channels, tmp_path / "accounts.yml")
     imported = subprocess.run(
-        [SIPDESK, "import-accounts", str(accounts_file(world, tmp_path / "accounts.yml"))],
+        [SIPDESK, "import-accounts", str(accounts)],
         env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert imported.returncode == 0, imported.stderr
@@ -175,7 +209,7 @@ def test_kill_anything_fail_any_call_nothing_lost_nothing_twice(
         outages.start()
         slack = SlackDriver(cluster.url, sandbox.signing_secret, sandbox, timeout=30)
         started = time.monotonic()
-        asked = _ask(slack, world, rng)
+        asked = _ask(slack, world, channels, rng)
         approved = _approve_all(slack, sandbox, world, pg_database, deadline=started + 400)
         approved_after = time.monotonic() - started
         outages.join()
@@ -196,8 +230,9 @@ def test_kill_anything_fail_any_call_nothing_lost_nothing_twice(
             f"{time.monotonic() - quiet_at:.0f} s after the killing stopped)"
         )
         print("chaos figures:", figures)
-        names = {world.staff_channel: "staff", world.globex_channel: "globex"}
-        names[world.initech_channel] = "initech"
+        names = {world.staff_channel: "staff"}
+        names.update({c: "globex" for c in channels.globex})
+        names.update({c: "initech" for c in channels.initech})
         per_channel = Counter(
             (c.method, names.get(str(c.args.get("channel")), "other")) for c in sandbox.calls
         )
@@ -208,7 +243,7 @@ def test_kill_anything_fail_any_call_nothing_lost_nothing_twice(
         cluster.stop()
         feed.close()
 
-    _assert_exactly_once(pg_database, sandbox, world)
+    _assert_exactly_once(pg_database, sandbox, world, channels)
 
 
 def _kill_every_2_s(
@@ -247,12 +282,13 @@ def _outage_open(db: Database, username: str) -> bool:
         )
 
 
-def _ask(slack: SlackDriver, world: DemoWorld, rng: random.Random) -> int:
+def _ask(slack: SlackDriver, world: DemoWorld, channels: Channels, rng: random.Random) -> int:
+    initech, globex = channels.initech, channels.globex
     asks: list[tuple[str, str, str, str]] = [
-        ("/sip", f"new Desk {n:02d}", world.dave, world.initech_channel) for n in range(NEW_SIP)
+        ("/sip", f"new Desk {n:02d}", world.dave, initech[n % len(initech)]) for n in range(NEW_SIP)
     ]
     asks += [
-        ("/callerid", f"glob{n:02d}chao {INTERNATIONAL}", world.carol, world.globex_channel)
+        ("/callerid", f"glob{n:02d}chao {INTERNATIONAL}", world.carol, globex[n % len(globex)])
         for n in range(REQUESTS - NEW_SIP)
     ]
     rng.shuffle(asks)
@@ -353,7 +389,9 @@ def _figures(db: Database, sandbox: SlackSandbox, world: DemoWorld) -> dict[str,
     return {"requests": states, "outages": outages, "alert messages": alerts}
 
 
-def _assert_exactly_once(db: Database, sandbox: SlackSandbox, world: DemoWorld) -> None:
+def _assert_exactly_once(
+    db: Database, sandbox: SlackSandbox, world: DemoWorld, channels: Channels
+) -> None:
     from handlers.notify import key_of
 
     with db.session() as session:
@@ -393,7 +431,7 @@ def _assert_exactly_once(db: Database, sandbox: SlackSandbox, world: DemoWorld) 
     assert len(outages) == OUTAGES and all(o.ended_at is not None for o in outages)
     keys = Counter(
         key_of(m)
-        for channel in (world.staff_channel, world.initech_channel)
+        for channel in (world.staff_channel, *channels.initech)
         for m in sandbox.messages(channel)
         if key_of(m) and str(key_of(m)).startswith("alert-")
     )
