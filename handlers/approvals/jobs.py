@@ -28,12 +28,12 @@ from store.errors import TransitionRefused
 from store.models import Request, RequestKind, RequestState, SipAccount
 from store.request_messages import remember_applied_told
 from store.requests import remember_details, transition
+from store.run_lock import one_run
 from telephony.credentials import new_username
 from telephony.errors import TelephonyError
 
 S = RequestState
 log = logging.getLogger(__name__)
-LOCK_SECONDS = 120
 JOB_ACTOR = "system:apply"
 USERNAME_ATTEMPTS = 5
 
@@ -41,11 +41,11 @@ USERNAME_ATTEMPTS = 5
 def apply_request(request_id: int) -> str:
     tools = current()
     services, notifier = tools.services, tools.notifier
-    lock = f"{services.redis_prefix}applying:{request_id}"
-    # One run at a time per request: a sweeper's re-queue must not race the original.
-    if not services.redis.set(lock, b"1", nx=True, ex=LOCK_SECONDS):
-        return "busy"
-    try:
+    # One run at a time per request: a sweeper's re-queue must not race the original; the lock
+    # lapses within seconds of its runner's death, so the re-run is not held back.
+    with one_run(services.redis, services.redis_prefix, f"applying:{request_id}") as mine:
+        if not mine:
+            return "busy"
         with services.db.session() as session:
             facts = load_facts(session, request_id)
         url: str | None = None
@@ -60,8 +60,6 @@ def apply_request(request_id: int) -> str:
         elif facts.state is not S.APPLIED:
             return f"nothing to do ({facts.state.value})"
         return _follow_up(services, notifier, request_id, url)
-    finally:
-        services.redis.delete(lock)
 
 
 def post_card(request_id: int) -> str:

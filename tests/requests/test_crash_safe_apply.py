@@ -25,6 +25,8 @@ from test_new_sip import _password_from_the_credentials_page
 from handlers.approvals import jobs
 from handlers.job_runtime import job_queue
 from handlers.sweeper import sweep
+from store import run_lock
+from store.keys import leader_key
 from store.models import RequestState
 
 LABEL = "Loading bay"
@@ -82,9 +84,6 @@ def run_until_told(desk: Desk, request_id: int) -> int:
         queue.run_burst()
         if desk.request(request_id).applied_told_at is not None:
             return run
-        desk.runtime.services.redis.delete(
-            f"{desk.runtime.services.redis_prefix}applying:{request_id}"
-        )
         sweep(desk.runtime.services)
     raise AssertionError(f"request #{request_id} never got to the end: {desk.trail(request_id)}")
 
@@ -256,8 +255,10 @@ def test_a_sipdesk_worker_killed_9_after_the_platform_call_leaves_one_account_to
     ]
     assert [a.username for a in made] == [request.details["username"]]
 
-    # Its lock and RQ's "started" mark outlive it (reclaiming those is the worker heartbeat's
-    # job); the re-run itself is what is tested here.
-    desk.runtime.services.redis.delete(f"{desk.runtime.services.redis_prefix}applying:{request_id}")
+    # Its run lock outlives it only briefly: nobody renews it, and it lapses within 20 s (RQ's
+    # "started" mark is the worker heartbeat's job). Not waited out here: the re-run is tested.
+    lock = leader_key(desk.runtime.services.redis_prefix, f"applying:{request_id}")
+    assert 0 < desk.runtime.services.redis.pttl(lock) <= run_lock.DEFAULT_TTL_MS
+    desk.runtime.services.redis.delete(lock)
     assert jobs.apply_request(request_id) == "applied"
     assert_one_account_one_message(desk, request_id)
