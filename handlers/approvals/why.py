@@ -4,7 +4,6 @@ learns the rule from the request in front of them."""
 from __future__ import annotations
 
 import phonenumbers
-from phonenumbers import geocoder
 
 from handlers.request_facts import RequestFacts
 from store.models import RequestKind
@@ -57,6 +56,10 @@ def _a_national_number(region: str) -> str:
     if adjective:
         article = "an" if adjective[0] in "AEIOU" else "a"
         return f"{article} {adjective} number"
+    # Imported here: its data takes a third of a second to load, at every process start
+    # otherwise, and only a country without an adjective above ever needs it.
+    from phonenumbers import geocoder
+
     example = phonenumbers.example_number(region.upper()) if region else None
     name = geocoder.country_name_for_number(example, "en") if example else ""
     return f"a number of {name}" if name else "a number of the customer's country"
