@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
@@ -92,16 +93,39 @@ def free_port(kind: int) -> int:
 
 
 def free_udp_and_tcp_port() -> int:
-    """A port free for UDP and TCP alike (a SIP user agent binds both)."""
-    for _ in range(50):
-        port = free_port(socket.SOCK_DGRAM)
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    raise AssertionError("no port free for both UDP and TCP")
+    """A port free for UDP and TCP alike (a SIP user agent binds both), with the next one free
+    for TCP too (baresip listens for SIP over TLS there).
+
+    Taken below the kernel's ephemeral range: a port picked now may be bound only much later
+    (Kamailio's gateway port, where a test's phone listens), and in between any process's
+    outgoing connection could take an ephemeral one (a CI run once lost a phone that way).
+    """
+    low, _high = _ephemeral_range()
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(10_000, max(low - 1, 20_000))
+        if _bindable(port, socket.SOCK_DGRAM) and all(
+            _bindable(p, socket.SOCK_STREAM) for p in (port, port + 1)
+        ):
+            return port
+    raise AssertionError("no port free for UDP and TCP (and the next one for TCP)")
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+
+
+def _bindable(port: int, kind: int) -> bool:
+    with socket.socket(socket.AF_INET, kind) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 @dataclass(frozen=True)
