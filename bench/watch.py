@@ -93,7 +93,7 @@ class CountingNotifier:
     def update(self, *_: Any, **__: Any) -> None:
         pass
 
-    def find_posted(self, *_: Any) -> str | None:
+    def find_posted(self, *_: Any, **__: Any) -> str | None:
         return None
 
     def ephemeral(self, *_: Any, **__: Any) -> None:
