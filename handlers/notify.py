@@ -72,6 +72,30 @@ _RECIPIENT_GONE = frozenset(
 )
 
 
+# Slack's answers about a channel or a message that no retry will change.
+_GONE_FOR_GOOD = frozenset(
+    {
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "message_not_found",
+        "thread_not_found",
+        "cant_update_message",
+    }
+)
+
+
+def gone_for_good(error: Exception) -> str | None:
+    """Slack's error code when `error` is an answer no retry will change (the channel archived,
+    the bot removed, the message deleted); None when trying again may help."""
+    if isinstance(error, NotDelivered):
+        return error.reason
+    if isinstance(error, SlackApiError):
+        reason = str(error.response.get("error") or "")
+        return reason if reason in _GONE_FOR_GOOD else None
+    return None
+
+
 class NotDelivered(Exception):
     """Slack refused a message for a reason a retry will not change (the person left the channel).
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from handlers.notify import Notifier, post_once
+from handlers.notify import Notifier, gone_for_good, post_once
 from handlers.watch import blocks
 from handlers.watch.incidents import post_claimed
 from handlers.watch.mutes import active_silences, quiet_now
@@ -288,14 +288,21 @@ def _tell_recovered(
     assert ts is not None
     # The same claimed recoveries keep their key: their first id within their alert message.
     key = f"back-{message_id}-{min(alert_ids)}"
+    told = len(alert_ids)
     try:
         notifier.update(channel, ts, text, payload)  # the same text again is harmless
         post_once(
             notifier, channel, blocks.back_up_reply(back), None, key=key, again=again, thread_ts=ts
         )
-    except Exception:
-        log.warning("could not tell %s about recoveries; will retry", channel, exc_info=True)
-        return 0
+    except Exception as error:
+        reason = gone_for_good(error)
+        if reason is None:
+            log.warning("could not tell %s about recoveries; will retry", channel, exc_info=True)
+            return 0
+        # The channel or the alert is gone (archived, the bot removed, deleted): no retry will
+        # reach it, so it is marked told rather than tried every lease for ever.
+        log.warning("cannot tell %s about recoveries (%s): giving up", channel, reason)
+        told = 0
     with db.session() as session:
         session.execute(
             update(OutageAlert)
@@ -309,4 +316,4 @@ def _tell_recovered(
                 .where(AlertMessage.id == message_id, AlertMessage.resolved_at.is_(None))
                 .values(resolved_at=now)
             )
-    return len(alert_ids)
+    return told

@@ -179,6 +179,39 @@ def test_a_down_alert_reaches_slack_and_recovery_edits_it_despite_a_429(
     assert len(replies) == 1 and "Back Up" in replies[0]["text"]
 
 
+def test_a_recovery_in_a_channel_gone_for_good_is_given_up_not_retried_every_lease(
+    linked: RunningBot,
+) -> None:
+    w, sandbox = linked.world, linked.sandbox
+    registrar = Steered()
+    policy = WatchPolicy(storm_share=1.0, staff_channel=w.staff_channel)
+    watch = Watch(
+        linked.runtime.db, registrar, notifier_of(linked.runtime),  # type: ignore[arg-type]
+        policy,
+    )  # fmt: skip
+    registrar.registered = {u: (device(u),) for u in ("glo0", "glo1", "ini0")}
+    watch.poll(T0)
+    del registrar.registered["glo1"]
+    watch.poll(T0 + timedelta(seconds=30))
+    watch.poll(T0 + timedelta(seconds=150))
+    (alert,) = sandbox.messages(w.globex_channel)
+
+    registrar.registered["glo1"] = (device("glo1"),)
+    sandbox.fail_next("chat.update", error="is_archived")  # Globex archived its channel
+    watch.poll(T0 + timedelta(seconds=400))
+    lease = policy.claim_lease
+    for n in range(1, 4):
+        watch.poll(T0 + timedelta(seconds=400) + n * (lease + timedelta(seconds=1)))
+
+    refused = [c for c in sandbox.calls_to("chat.update") if c.args["channel"] == w.globex_channel]
+    assert len(refused) == 1 and refused[0].error == "is_archived"  # tried once, given up
+    assert [m for m in sandbox.messages(w.globex_channel) if m.get("thread_ts")] == []
+    staff_alert = sandbox.messages(w.staff_channel)[0]
+    replies = [m for m in sandbox.messages(w.staff_channel) if m.get("thread_ts")]
+    assert len(replies) == 1 and replies[0]["thread_ts"] == staff_alert["ts"]  # staff still told
+    assert alert["ts"] != staff_alert["ts"]
+
+
 @pytest.mark.slow
 def test_a_thousand_alerts_fan_out_none_lost_none_faster_than_the_channel_limit(
     running_bot: RunningBot,
