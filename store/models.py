@@ -312,6 +312,9 @@ class AlertMessage(Base):
     ts: Mapped[str | None] = mapped_column(String(32))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column()
+    # Slack answered that it can never take it (the channel archived, the bot removed): not
+    # retried.
+    given_up_at: Mapped[datetime | None] = mapped_column()
     resolved_at: Mapped[datetime | None] = mapped_column()
     # For incidents: the kind while open, NULL once over, so at most one of each is open.
     open_key: Mapped[str | None] = mapped_column(String(32), unique=True)
@@ -355,6 +358,7 @@ class DigestRun(Base):
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     ts: Mapped[str | None] = mapped_column(String(32))
     posted_at: Mapped[datetime | None] = mapped_column()
+    given_up_at: Mapped[datetime | None] = mapped_column()  # Slack can never take it: not retried
 
 
 class Reminder(Base):

@@ -15,7 +15,7 @@ from handlers.digests import blocks
 from handlers.digests.chart import down_chart
 from handlers.digests.report import Outages
 from handlers.digests.slots import CATCH_UP, OFF, due_slot
-from handlers.notify import Notifier, post_once
+from handlers.notify import Notifier, gone_for_good, post_once
 from store.claims import won
 from store.db import Database
 from store.models import ChannelLink, ChannelRole, Customer, DigestRun
@@ -191,8 +191,15 @@ def _post(
     try:
         key = f"digest-{run_id}"
         ts = post_once(notifier, channel, digest.text, digest.blocks, key=key, again=again)
-    except Exception:
-        log.warning("could not post the digest to %s; will retry", channel, exc_info=True)
+    except Exception as error:
+        reason = gone_for_good(error)
+        if reason is None:
+            log.warning("could not post the digest to %s; will retry", channel, exc_info=True)
+            return False
+        # Archived, or the bot removed: no retry will reach it, so it is not tried every lease.
+        log.warning("cannot post the digest to %s (%s): giving up", channel, reason)
+        with db.session() as session:
+            session.execute(update(DigestRun).where(DigestRun.id == run_id).values(given_up_at=now))
         return False
     with db.session() as session:
         session.execute(
@@ -213,7 +220,9 @@ def retry_unposted(db: Database, notifier: Notifier, policy: DigestPolicy, now: 
     with db.session() as session:
         stale = session.execute(
             select(DigestRun.id, DigestRun.channel_id, DigestRun.slot, DigestRun.claimed_at).where(
-                DigestRun.ts.is_(None), DigestRun.claimed_at < now - policy.claim_lease
+                DigestRun.ts.is_(None),
+                DigestRun.given_up_at.is_(None),
+                DigestRun.claimed_at < now - policy.claim_lease,
             )
         ).all()
         if not stale:

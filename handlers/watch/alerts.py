@@ -190,6 +190,7 @@ def retry_unposted(db: Database, notifier: Notifier, policy: WatchPolicy, now: d
             select(AlertMessage.id, AlertMessage.claimed_at).where(
                 AlertMessage.kind == AlertKind.DOWN,
                 AlertMessage.ts.is_(None),
+                AlertMessage.given_up_at.is_(None),
                 AlertMessage.claimed_at < stale_before,
             )
         ).all()

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from handlers.notify import Notifier, post_once
+from handlers.notify import Notifier, gone_for_good, post_once
 from handlers.watch import blocks
 from store.claims import won
 from store.db import Database
@@ -71,8 +71,19 @@ def post_claimed(
         channel = session.get_one(AlertMessage, message_id).channel_id
     try:
         ts = post_once(notifier, channel, text, payload, key=f"alert-{message_id}", again=again)
-    except Exception:
-        log.warning("could not post alert %s to %s; will retry", message_id, channel, exc_info=True)
+    except Exception as error:
+        reason = gone_for_good(error)
+        if reason is None:
+            log.warning(
+                "could not post alert %s to %s; will retry", message_id, channel, exc_info=True
+            )
+            return None
+        # Archived, or the bot removed: no retry will reach it, so it is not tried every lease.
+        log.warning("cannot post alert %s to %s (%s): giving up", message_id, channel, reason)
+        with db.session() as session:
+            session.execute(
+                update(AlertMessage).where(AlertMessage.id == message_id).values(given_up_at=now)
+            )
         return None
     with db.session() as session:
         session.execute(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.scheduler_process import notifier_of
 from handlers.watch.flow import Watch
 from handlers.watch.policy import WatchPolicy
-from store.models import ChannelLink, ChannelRole, Customer, Silence, SipAccount
+from store.models import AlertMessage, ChannelLink, ChannelRole, Customer, Silence, SipAccount
 from telephony.types import Contact, Registrations
 
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -210,6 +210,34 @@ def test_a_recovery_in_a_channel_gone_for_good_is_given_up_not_retried_every_lea
     replies = [m for m in sandbox.messages(w.staff_channel) if m.get("thread_ts")]
     assert len(replies) == 1 and replies[0]["thread_ts"] == staff_alert["ts"]  # staff still told
     assert alert["ts"] != staff_alert["ts"]
+
+
+def test_a_down_alert_to_a_channel_gone_for_good_is_given_up_not_retried_every_lease(
+    linked: RunningBot,
+) -> None:
+    w, sandbox = linked.world, linked.sandbox
+    registrar = Steered()
+    policy = WatchPolicy(storm_share=1.0, staff_channel=w.staff_channel)
+    watch = Watch(
+        linked.runtime.db, registrar, notifier_of(linked.runtime),  # type: ignore[arg-type]
+        policy,
+    )  # fmt: skip
+    registrar.registered = {u: (device(u),) for u in ("glo0", "glo1", "ini0")}
+    watch.poll(T0)
+    del registrar.registered["glo1"]
+    watch.poll(T0 + timedelta(seconds=30))
+    sandbox.fail_next("chat.postMessage", error="not_in_channel")  # the bot was removed
+    watch.poll(T0 + timedelta(seconds=150))
+    for n in range(1, 4):
+        watch.poll(T0 + timedelta(seconds=150) + n * (policy.claim_lease + timedelta(seconds=1)))
+
+    posts = sandbox.calls_to("chat.postMessage")
+    to_globex = [c for c in posts if c.args["channel"] == w.globex_channel]
+    assert [c.error for c in to_globex] == ["not_in_channel"]  # tried once, given up
+    assert len([c for c in posts if c.args["channel"] == w.staff_channel and c.ok]) == 1
+    with linked.runtime.db.session() as session:
+        given_up = [m.channel_id for m in session.scalars(select(AlertMessage)) if m.given_up_at]
+    assert given_up == [w.globex_channel]
 
 
 @pytest.mark.slow

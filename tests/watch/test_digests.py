@@ -132,6 +132,26 @@ def test_a_digest_posted_by_a_leader_killed_before_storing_its_ts_is_adopted(
     assert stored == tokyo.ts
 
 
+def test_a_digest_to_a_channel_gone_for_good_is_given_up_not_retried_every_lease(
+    database: Database,
+) -> None:
+    channels = world(database)
+    run_due(database, RecordingNotifier(), POLICY, TUESDAY - timedelta(hours=2))  # Monday's
+    notifier = RecordingNotifier(gone={channels["TYO"]})  # Tokyo archived its channel
+    run_due(database, notifier, POLICY, TUESDAY + timedelta(minutes=1))
+    for minutes in (3, 5, 7):  # past the claim lease, again and again
+        run_due(database, notifier, POLICY, TUESDAY + timedelta(minutes=minutes))
+
+    assert notifier.refused == [channels["TYO"]]  # tried once, given up
+    with database.session() as session:
+        tokyo = session.scalars(
+            select(DigestRun)
+            .where(DigestRun.channel_id == channels["TYO"])
+            .order_by(DigestRun.slot.desc())
+        ).first()
+    assert tokyo is not None and tokyo.ts is None and tokyo.given_up_at is not None
+
+
 def test_the_staff_digest_carries_counts_the_longest_outages_and_a_chart(
     database: Database,
 ) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from handlers.notify import NotDelivered
 from handlers.watch.policy import WatchPolicy
 from store.db import Database
 from store.models import ChannelLink, ChannelRole, Customer, SipAccount
@@ -42,6 +43,9 @@ class RecordingNotifier:
     fail_posts: int = 0
     # Posts that reach Slack, then the poster dies before it hears back (raised here).
     lose_answers: int = 0
+    # Channels Slack will never take a post in (archived, the bot removed): each try is counted.
+    gone: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -55,6 +59,9 @@ class RecordingNotifier:
         key: str | None = None,
     ) -> str:
         with self._lock:
+            if channel in self.gone:
+                self.refused.append(channel)
+                raise NotDelivered("is_archived")
             if self.fail_posts:
                 self.fail_posts -= 1
                 raise RuntimeError("Slack said no")

@@ -1,4 +1,5 @@
-"""recoveries: told only once Slack accepted the thread reply, so a refused one is retried
+"""recoveries: told only once Slack accepted the thread reply, so a refused one is retried;
+alerts and digests Slack can never take are given up
 
 Revision ID: 0007_recovery_told
 Revises: 0006_password_reset
@@ -25,6 +26,11 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("recovery_told_at", store.types.UTCDateTime(timezone=True), nullable=True)
         )
+    for table in ("alert_messages", "digest_runs"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(
+                sa.Column("given_up_at", store.types.UTCDateTime(timezone=True), nullable=True)
+            )
     # Recoveries claimed before this revision were told (or given up on) the old way: not again.
     op.execute(
         "UPDATE outage_alerts SET recovery_told_at = recovered_at WHERE recovered_at IS NOT NULL"
@@ -32,5 +38,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in ("alert_messages", "digest_runs"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("given_up_at")
     with op.batch_alter_table("outage_alerts", schema=None) as batch_op:
         batch_op.drop_column("recovery_told_at")
