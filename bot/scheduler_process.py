@@ -61,6 +61,7 @@ def housekeeping_policy(settings: Settings) -> HousekeepingPolicy:
     return HousekeepingPolicy(
         remind_after=timedelta(hours=settings.remind_after),
         bill_wait=timedelta(days=settings.bill_wait_days),
+        confirm_wait=timedelta(days=settings.confirm_wait_days),
         bill_keep=timedelta(days=settings.bill_keep_days),
         staff_channel=settings.staff_channel,
     )

@@ -174,6 +174,9 @@ class Settings(BaseSettings):
     digest_cron: str = Field("0 9 * * 1-5", validation_alias=_env("SIPDESK_DIGEST_CRON"))
     remind_after: float = Field(24, gt=0, le=24 * 90, validation_alias=_env("SIPDESK_REMIND_AFTER"))
     bill_wait_days: float = Field(14, gt=0, le=365, validation_alias=_env("SIPDESK_BILL_WAIT_DAYS"))
+    confirm_wait_days: float = Field(
+        7, gt=0, le=365, validation_alias=_env("SIPDESK_CONFIRM_WAIT_DAYS")
+    )
     bill_keep_days: float = Field(
         90, gt=0, le=3650, validation_alias=_env("SIPDESK_BILL_KEEP_DAYS")
     )

@@ -1,6 +1,7 @@
 """Housekeeping on the scheduler's timer: remind staff of approvals waiting too long, expire
-requests whose bill never came (telling the customer), purge bills kept past their time, wipe
-the sealed credentials of one-time links that expired unviewed."""
+requests the customer never answered (no bill, a cost never accepted, a new password never
+confirmed; telling them), purge bills kept past their time, wipe the sealed credentials of
+one-time links that expired unviewed."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from handlers.approvals.flow import pending_card
@@ -33,6 +34,7 @@ _KIND = {
 class HousekeepingPolicy:
     remind_after: timedelta = timedelta(hours=24)  # SIPDESK_REMIND_AFTER
     bill_wait: timedelta = timedelta(days=14)  # SIPDESK_BILL_WAIT_DAYS
+    confirm_wait: timedelta = timedelta(days=7)  # SIPDESK_CONFIRM_WAIT_DAYS
     bill_keep: timedelta = timedelta(days=90)  # SIPDESK_BILL_KEEP_DAYS
     staff_channel: str | None = None
 
@@ -48,7 +50,7 @@ class Swept:
 def sweep(db: Database, notifier: Notifier, policy: HousekeepingPolicy, now: datetime) -> Swept:
     return Swept(
         remind_pending(db, notifier, policy, now),
-        expire_waiting_for_bill(db, notifier, policy, now),
+        expire_unanswered(db, notifier, policy, now),
         purge_old_bills(db, policy, now),
         wipe_expired_links(db, now),
     )
@@ -109,38 +111,66 @@ def remind_pending(
     return reminded
 
 
-def expire_waiting_for_bill(
+# What a request waiting for its customer waits for, and what they are told when it expires
+# ({id}, {days}).
+_UNANSWERED = {
+    RequestKind.PSTN_CALLER_ID: (
+        "no bill",
+        ":calendar: Request #{id} has expired: no phone bill arrived within {days} days. Ask "
+        "again with `/callerid` whenever you have a current bill.",
+    ),
+    RequestKind.NEW_SIP_ACCOUNT: (
+        "cost not accepted",
+        ":calendar: Request #{id} has expired: the cost was not accepted within {days} days, so "
+        "no account was made. Ask again with `/sip new LABEL` whenever you need it.",
+    ),
+    RequestKind.PASSWORD_RESET: (
+        "not confirmed",
+        ":calendar: Request #{id} has expired: the new password was not confirmed within {days} "
+        "days, so the old one still works. Ask again with `/sip password SIP_ACCOUNT` if you "
+        "need a new one.",
+    ),
+}
+
+
+def expire_unanswered(
     db: Database, notifier: Notifier, policy: HousekeepingPolicy, now: datetime
 ) -> int:
-    """Caller-ID requests still waiting for a bill after `bill_wait` expire; the customer hears."""
+    """Requests still waiting for their customer expire: a caller ID's bill after `bill_wait`,
+    a new account's *Accept* and a new password's *Confirm* after `confirm_wait`. The customer
+    hears in the request's thread."""
+    waits = {
+        RequestKind.PSTN_CALLER_ID: policy.bill_wait,
+        RequestKind.NEW_SIP_ACCOUNT: policy.confirm_wait,
+        RequestKind.PASSWORD_RESET: policy.confirm_wait,
+    }
     with db.session() as session:
         stale = session.execute(
-            select(Request.id, Request.version).where(
-                Request.kind == RequestKind.PSTN_CALLER_ID,
+            select(Request.id, Request.version, Request.kind).where(
                 Request.state == RequestState.AWAITING_CUSTOMER,
-                Request.updated_at < now - policy.bill_wait,
+                or_(*(
+                    and_(Request.kind == kind, Request.updated_at < now - wait)
+                    for kind, wait in waits.items()
+                )),
             )
-        ).all()
+        ).all()  # fmt: skip
     expired = 0
-    days = int(policy.bill_wait.total_seconds() // 86400)
-    for request_id, version in stale:
+    for request_id, version, kind in stale:
+        days = int(waits[kind].total_seconds() // 86400)
+        reason, sentence = _UNANSWERED[kind]
         try:
             with db.session() as session:
                 request = requests.transition(
                     session, request_id, RequestState.EXPIRED, actor=ACTOR,
                     expected=RequestState.AWAITING_CUSTOMER, version=version,
-                    note=f"no bill within {days} days",
+                    note=f"{reason} within {days} days",
                 )  # fmt: skip
                 channel, thread = request.channel_id, request.customer_message_ts
         except TransitionRefused:
-            continue  # the bill came, or someone else expired it first
+            continue  # answered just now, or someone else expired it first
         expired += 1
-        text = (
-            f":calendar: Request #{request_id} has expired: no phone bill arrived within {days} "
-            "days. Ask again with `/callerid` whenever you have a current bill."
-        )
         try:
-            notifier.post(channel, text, thread_ts=thread)
+            notifier.post(channel, sentence.format(id=request_id, days=days), thread_ts=thread)
         except Exception:
             log.warning("could not tell %s that request %s expired", channel, request_id)
     return expired

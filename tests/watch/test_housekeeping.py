@@ -19,6 +19,7 @@ from store.types import utcnow
 POLICY = HousekeepingPolicy(
     remind_after=timedelta(hours=24),
     bill_wait=timedelta(days=14),
+    confirm_wait=timedelta(days=7),
     bill_keep=timedelta(days=90),
     staff_channel=STAFF,
 )
@@ -85,6 +86,37 @@ def test_a_request_waiting_for_a_bill_expires_and_the_customer_is_told(
     assert trail[-1].actor == "system:housekeeping"
     (told,) = notifier.posts("CGLOBEX")
     assert "expired" in told.text and "14 days" in told.text
+
+
+def test_a_cost_never_accepted_and_a_password_never_confirmed_expire_after_the_confirm_wait(
+    database: Database, customers: Customers
+) -> None:
+    cost = make_request(
+        database, customers.globex, RequestState.AWAITING_CUSTOMER, RequestKind.NEW_SIP_ACCOUNT
+    )
+    password = make_request(
+        database, customers.globex, RequestState.AWAITING_CUSTOMER, RequestKind.PASSWORD_RESET
+    )
+    bill = make_request(
+        database, customers.globex, RequestState.AWAITING_CUSTOMER, RequestKind.PSTN_CALLER_ID
+    )
+    notifier = RecordingNotifier()
+    assert sweep(database, notifier, POLICY, utcnow() + timedelta(days=6)).expired == 0
+    assert sweep(database, notifier, POLICY, utcnow() + timedelta(days=8)).expired == 2
+    assert sweep(database, notifier, POLICY, utcnow() + timedelta(days=9)).expired == 0
+    with database.session() as session:
+        states = {r: session.get_one(Request, r).state for r in (cost, password, bill)}
+        notes = [requests.audit_trail(session, r)[-1].note for r in (cost, password)]
+    assert states == {
+        cost: RequestState.EXPIRED,
+        password: RequestState.EXPIRED,
+        bill: RequestState.AWAITING_CUSTOMER,  # a bill has its own, longer wait
+    }
+    assert notes == ["cost not accepted within 7 days", "not confirmed within 7 days"]
+    told = {p.text.split(":")[2].split()[1]: p.text for p in notifier.posts("CGLOBEX")}
+    assert "the cost was not accepted within 7 days" in told[f"#{cost}"]
+    assert "/sip new LABEL" in told[f"#{cost}"]
+    assert "the old one still works" in told[f"#{password}"]
 
 
 def test_bills_decided_long_ago_lose_their_bytes_and_text_but_keep_hash_and_verdict(
