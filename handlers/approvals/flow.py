@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 
 SYSTEM = "system:sipdesk"
 CARD_CLAIM_SECONDS = 60
+# How long a card's first attempt is remembered: a re-post within it looks for the card first.
+CARD_ATTEMPT_SECONDS = 7 * 86400
 
 
 def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> None:
@@ -77,15 +79,14 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
         return
     ref = RequestRef(facts.id, facts.version).encode()
     try:
-        # Always looked for first: a poster killed between Slack's answer and storing the
-        # version would otherwise leave a second card for the sweeper to post.
+        key = card_key(facts)
         ts = post_once(
             notifier,
             services.staff_channel,
             card_text(facts),
             card_blocks(facts, ref, bill, None),
-            key=card_key(facts),
-            again=True,
+            key=key,
+            again=_tried_before(services, key),
         )
         with services.db.session() as session:
             remember_staff_card(session, request_id, ts, version=facts.version)
@@ -105,6 +106,15 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
         request_id,
         f":hourglass_flowing_sand: Your {facts.summary()} is with our support team for approval.",
     )
+
+
+def _tried_before(services: Services, key: str) -> bool:
+    """Whether an earlier attempt may have posted this card (then it is looked for in the
+    channel first). A poster killed between Slack's answer and storing the ts left its mark, so
+    its re-run adopts that card; a first attempt spends no `conversations.history` call, whose
+    rate Slack limits per workspace."""
+    mark = f"{services.redis_prefix}card-attempted:{key}"
+    return not services.redis.set(mark, b"1", nx=True, ex=CARD_ATTEMPT_SECONDS)
 
 
 def card_key(facts: RequestFacts) -> str:
@@ -139,8 +149,9 @@ def refresh_card(services: Services, notifier: Notifier, request_id: int) -> Non
         notifier.update(services.staff_channel, facts.staff_ts, card_text(facts), blocks)
     elif facts.state is S.FAILED:
         key = card_key(facts)
+        again = _tried_before(services, key)
         ts = post_once(
-            notifier, services.staff_channel, card_text(facts), blocks, key=key, again=True
+            notifier, services.staff_channel, card_text(facts), blocks, key=key, again=again
         )
         with services.db.session() as session:
             remember_staff_card(session, request_id, ts)
