@@ -150,19 +150,26 @@ def device(username: str, port: int = 5060) -> Contact:
     return Contact(f"sip:{username}@192.0.2.1:{port}", "Polycom VVX", f"192.0.2.1:{port}", None)
 
 
-def test_a_down_alert_reaches_slack_and_recovery_edits_it_despite_a_429(
-    linked: RunningBot,
-) -> None:
-    w, sandbox = linked.world, linked.sandbox
+def glo1_goes_quiet(linked: RunningBot) -> tuple[Watch, Steered]:
+    """A watch over Globex's glo0 and glo1 and Initech's ini0, all registered at T0; glo1 stops
+    registering 30 s later (Down once the debounce has passed, by T0 + 150 s)."""
     registrar = Steered()
     watch = Watch(
         linked.runtime.db, registrar, notifier_of(linked.runtime),  # type: ignore[arg-type]
-        WatchPolicy(storm_share=1.0, staff_channel=w.staff_channel),
+        WatchPolicy(storm_share=1.0, staff_channel=linked.world.staff_channel),
     )  # fmt: skip
     registrar.registered = {u: (device(u),) for u in ("glo0", "glo1", "ini0")}
     watch.poll(T0)
     del registrar.registered["glo1"]
     watch.poll(T0 + timedelta(seconds=30))
+    return watch, registrar
+
+
+def test_a_down_alert_reaches_slack_and_recovery_edits_it_despite_a_429(
+    linked: RunningBot,
+) -> None:
+    w, sandbox = linked.world, linked.sandbox
+    watch, registrar = glo1_goes_quiet(linked)
     sandbox.fail_next("chat.postMessage", retry_after=1)
     watch.poll(T0 + timedelta(seconds=150))
 
@@ -183,16 +190,8 @@ def test_a_recovery_in_a_channel_gone_for_good_is_given_up_not_retried_every_lea
     linked: RunningBot,
 ) -> None:
     w, sandbox = linked.world, linked.sandbox
-    registrar = Steered()
-    policy = WatchPolicy(storm_share=1.0, staff_channel=w.staff_channel)
-    watch = Watch(
-        linked.runtime.db, registrar, notifier_of(linked.runtime),  # type: ignore[arg-type]
-        policy,
-    )  # fmt: skip
-    registrar.registered = {u: (device(u),) for u in ("glo0", "glo1", "ini0")}
-    watch.poll(T0)
-    del registrar.registered["glo1"]
-    watch.poll(T0 + timedelta(seconds=30))
+    watch, registrar = glo1_goes_quiet(linked)
+    policy = watch.policy
     watch.poll(T0 + timedelta(seconds=150))
     (alert,) = sandbox.messages(w.globex_channel)
 
@@ -216,16 +215,8 @@ def test_a_down_alert_to_a_channel_gone_for_good_is_given_up_not_retried_every_l
     linked: RunningBot,
 ) -> None:
     w, sandbox = linked.world, linked.sandbox
-    registrar = Steered()
-    policy = WatchPolicy(storm_share=1.0, staff_channel=w.staff_channel)
-    watch = Watch(
-        linked.runtime.db, registrar, notifier_of(linked.runtime),  # type: ignore[arg-type]
-        policy,
-    )  # fmt: skip
-    registrar.registered = {u: (device(u),) for u in ("glo0", "glo1", "ini0")}
-    watch.poll(T0)
-    del registrar.registered["glo1"]
-    watch.poll(T0 + timedelta(seconds=30))
+    watch, _ = glo1_goes_quiet(linked)
+    policy = watch.policy
     sandbox.fail_next("chat.postMessage", error="not_in_channel")  # the bot was removed
     watch.poll(T0 + timedelta(seconds=150))
     for n in range(1, 4):

@@ -20,7 +20,9 @@ def sweep_and_run(desk: Desk) -> None:
     job_queue(desk.runtime.services).run_burst()
 
 
-def test_a_card_slack_refused_when_the_cost_was_accepted_is_posted_by_the_sweeper(desk: Desk):
+def card_refused_at_accept(desk: Desk) -> int:
+    """Carol asks for a new SIP account and accepts its cost; Slack refuses the staff card.
+    Nothing runs jobs meanwhile (the sweeper's turn comes when the test says)."""
     w = desk.world
     desk.worker.stop()
     desk.slack.slash_command("/sip", "new Front desk", user=w.carol, channel=w.globex_channel)
@@ -28,15 +30,19 @@ def test_a_card_slack_refused_when_the_cost_was_accepted_is_posted_by_the_sweepe
     offer = cost_message(desk, request_id)
     desk.sandbox.fail_next("chat.postMessage", error="internal_error")  # the card's post
     desk.slack.block_action(
-        "new_sip_accept",
-        _value(offer),
-        user=w.carol,
-        channel=w.globex_channel,
+        "new_sip_accept", _value(offer), user=w.carol, channel=w.globex_channel,
         message_ts=str(offer["ts"]),
-    )
-    refused = desk.sandbox.eventually(
+    )  # fmt: skip
+    assert desk.sandbox.eventually(
         lambda: [c for c in desk.sandbox.api.calls if c.error == "internal_error"]
     )
+    return request_id
+
+
+def test_a_card_slack_refused_when_the_cost_was_accepted_is_posted_by_the_sweeper(desk: Desk):
+    w = desk.world
+    request_id = card_refused_at_accept(desk)
+    refused = [c for c in desk.sandbox.api.calls if c.error == "internal_error"]
     assert refused and refused[0].args["channel"] == w.staff_channel
     # A first attempt looks for no earlier card (Slack limits conversations.history).
     assert desk.sandbox.calls_to("conversations.history") == []
@@ -62,18 +68,7 @@ def test_a_card_that_reached_slack_before_its_poster_died_is_adopted_not_posted_
     desk: Desk, monkeypatch: pytest.MonkeyPatch
 ):
     w = desk.world
-    desk.worker.stop()
-    desk.slack.slash_command("/sip", "new Front desk", user=w.carol, channel=w.globex_channel)
-    request_id = desk.sandbox.eventually(desk.requests)[0].id
-    offer = cost_message(desk, request_id)
-    desk.sandbox.fail_next("chat.postMessage", error="internal_error")  # the card's post
-    desk.slack.block_action(
-        "new_sip_accept", _value(offer), user=w.carol, channel=w.globex_channel,
-        message_ts=str(offer["ts"]),
-    )  # fmt: skip
-    desk.sandbox.eventually(
-        lambda: [c for c in desk.sandbox.api.calls if c.error == "internal_error"]
-    )
+    request_id = card_refused_at_accept(desk)
     # The sweeper's post reaches Slack; its worker dies before the card is stored.
     real = flow.remember_staff_card
     died: list[int] = []

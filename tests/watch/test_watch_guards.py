@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
-from watch_world import POLICY, STAFF, Customers, RecordingNotifier, Registrar, at
+from watch_world import POLICY, STAFF, Customers, RecordingNotifier, Registrar, Said, at
 
 from handlers.watch.flow import Watch
 from store.db import Database
@@ -167,16 +167,24 @@ def test_an_alert_that_reached_slack_before_its_poster_died_is_adopted_not_poste
     assert all(len(notifier.replies(p.ts or "")) == 1 for p in first)
 
 
+def alerted_down(
+    watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
+    *usernames: str,
+) -> list[Said]:  # fmt: skip
+    """Everyone registered at 0 s, `usernames` gone at 30 s: Down and alerted at 150 s."""
+    registrar.up(*customers.accounts)
+    watch.poll(at(0))
+    registrar.down(*usernames)
+    watch.poll(at(30))
+    watch.poll(at(150))
+    return notifier.posts()
+
+
 def test_a_recovery_slack_refused_is_told_after_the_lease_and_only_once(
     watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
     database: Database,
 ) -> None:  # fmt: skip
-    registrar.up(*customers.accounts)
-    watch.poll(at(0))
-    registrar.down("glo0")
-    watch.poll(at(30))
-    watch.poll(at(150))
-    alerts = notifier.posts()
+    alerts = alerted_down(watch, registrar, notifier, customers, "glo0")
     assert len(alerts) == 2
 
     registrar.up("glo0")
@@ -204,12 +212,7 @@ def test_a_recovery_slack_refused_is_told_after_the_lease_and_only_once(
 def test_a_recovery_that_reached_slack_before_its_teller_died_is_adopted_not_told_twice(
     watch: Watch, registrar: Registrar, notifier: RecordingNotifier, customers: Customers,
 ) -> None:  # fmt: skip
-    registrar.up(*customers.accounts)
-    watch.poll(at(0))
-    registrar.down("glo0", "glo1")
-    watch.poll(at(30))
-    watch.poll(at(150))
-    alerts = notifier.posts()
+    alerts = alerted_down(watch, registrar, notifier, customers, "glo0", "glo1")
 
     registrar.up("glo0", "glo1")
     notifier.lose_answers = 2  # Slack has both replies; the teller dies before marking them
