@@ -17,6 +17,7 @@ from typing import Any
 import psycopg
 import pytest
 import redis
+from pg_drops import drop_at_session_end, drop_pending
 from sqlalchemy import text
 
 from bot.cli.common import STOP_DEADLINE_SECONDS
@@ -40,8 +41,13 @@ def postgres_url() -> Iterator[str]:
     try:
         yield f"{base}/{name}"
     finally:
-        with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_at_session_end(POSTGRES_ADMIN_DSN, name)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_databases_dropped_at_the_end() -> Iterator[None]:
+    yield
+    drop_pending()
 
 
 @pytest.fixture(scope="session")

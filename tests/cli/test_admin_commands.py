@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pg_drops import drop_at_session_end
 from sipdesk_env import clean_env
 from sqlalchemy import select
 
@@ -208,8 +209,7 @@ def test_import_refuses_a_postgresql_schema_that_lags_behind(postgres_admin_dsn:
             )
         lagging.dispose()
     finally:
-        with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_at_session_end(postgres_admin_dsn, name)
 
 
 @pytest.mark.parametrize(
@@ -261,8 +261,7 @@ def test_run_refuses_a_postgresql_schema_that_lags_behind(
         assert result.returncode == 1
         assert "The database schema is behind this release: run `sipdesk migrate`." in result.stderr
     finally:
-        with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_at_session_end(postgres_admin_dsn, name)
 
 
 def test_run_says_plainly_when_the_database_does_not_answer(slack_env: dict[str, str]):

@@ -8,10 +8,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from desk import Desk, buttons, card_text
 from desk_world import REPO, open_desk
+from pg_drops import drop_at_session_end
 from sqlalchemy import create_engine, text
 from tcp_switch import TcpSwitch
 from test_approvals import ask_international
@@ -27,8 +27,7 @@ def kamailio_db() -> Iterator[str]:
     name = f"sipdesk_kam_{uuid.uuid4().hex[:10]}"
     url = create_kamailio_database(name)
     yield url
-    with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_at_session_end(POSTGRES_ADMIN_DSN, name)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from pg_drops import drop_at_session_end
 from sqlalchemy import inspect
 
 from store.db import Database
@@ -31,8 +32,7 @@ def empty_database(
     database = Database(f"{base}/{name}")
     yield database
     database.dispose()
-    with psycopg.connect(postgres_admin_dsn, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_at_session_end(postgres_admin_dsn, name)
 
 
 def test_a_new_database_is_migrated_to_the_head_and_has_every_table(empty_database: Database):

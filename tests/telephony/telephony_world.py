@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from pg_drops import drop_at_session_end
 
 from store.db import Database
 from store.migrate import upgrade
@@ -231,8 +232,7 @@ def run_kamailio(run_dir: Path, defines: tuple[str, ...] = ()) -> Iterator[Kamai
         )
     finally:
         stop(process)
-        with psycopg.connect(POSTGRES_ADMIN_DSN, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')  # type: ignore[arg-type]
+        drop_at_session_end(POSTGRES_ADMIN_DSN, name)
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
