@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from handlers.approvals.bill_checks import bill_facts
 from handlers.approvals.blocks import BillFacts, Outcome, card_blocks, card_text
 from handlers.approvals.credentials import UNDELIVERED
+from handlers.attempts import tried_before
 from handlers.callback.offer import proof_offer
 from handlers.customer_thread import tell_customer
 from handlers.job_runtime import job_queue
@@ -35,8 +36,6 @@ log = logging.getLogger(__name__)
 
 SYSTEM = "system:sipdesk"
 CARD_CLAIM_SECONDS = 60
-# How long a card's first attempt is remembered: a re-post within it looks for the card first.
-CARD_ATTEMPT_SECONDS = 7 * 86400
 
 
 def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> None:
@@ -86,7 +85,7 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
             card_text(facts),
             card_blocks(facts, ref, bill, None),
             key=key,
-            again=_tried_before(services, key),
+            again=tried_before(services, key),
         )
         with services.db.session() as session:
             remember_staff_card(session, request_id, ts, version=facts.version)
@@ -106,15 +105,6 @@ def send_to_staff(services: Services, notifier: Notifier, request_id: int) -> No
         request_id,
         f":hourglass_flowing_sand: Your {facts.summary()} is with our support team for approval.",
     )
-
-
-def _tried_before(services: Services, key: str) -> bool:
-    """Whether an earlier attempt may have posted this card (then it is looked for in the
-    channel first). A poster killed between Slack's answer and storing the ts left its mark, so
-    its re-run adopts that card; a first attempt spends no `conversations.history` call, whose
-    rate Slack limits per workspace."""
-    mark = f"{services.redis_prefix}card-attempted:{key}"
-    return not services.redis.set(mark, b"1", nx=True, ex=CARD_ATTEMPT_SECONDS)
 
 
 def card_key(facts: RequestFacts) -> str:
@@ -149,7 +139,7 @@ def refresh_card(services: Services, notifier: Notifier, request_id: int) -> Non
         notifier.update(services.staff_channel, facts.staff_ts, card_text(facts), blocks)
     elif facts.state is S.FAILED:
         key = card_key(facts)
-        again = _tried_before(services, key)
+        again = tried_before(services, key)
         ts = post_once(
             notifier, services.staff_channel, card_text(facts), blocks, key=key, again=again
         )

@@ -128,7 +128,10 @@ def _follow_up(services: Services, notifier: Notifier, request_id: int, url: str
             else applied_sentence(facts, link_shown=shown)
         )
         said = f":white_check_mark: Applied. {sentence}"
-        tell_customer(services, notifier, request_id, said)
+        # Keyed: a worker killed between Slack's answer and the record below left its reply,
+        # and the re-run adopts it rather than saying "Applied" twice.
+        key = f"applied-{request_id}-{facts.created_at.timestamp():.0f}"
+        tell_customer(services, notifier, request_id, said, key=key)
         with services.db.session() as session:
             remember_applied_told(session, request_id)
     return "applied"

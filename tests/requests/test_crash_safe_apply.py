@@ -118,6 +118,8 @@ NEW_SIP_STEPS = {
     "after the applied transition": lambda m, desk: crash_once(m, jobs, "_follow_up"),
     "before the link is shown": lambda m, desk: crash_once(m, jobs, "show_link"),
     "before the thread is told": lambda m, desk: crash_once(m, jobs, "tell_customer"),
+    # Slack has "Applied" in the thread; the worker dies before recording it.
+    "after the thread is told": lambda m, desk: crash_once(m, jobs, "remember_applied_told"),
     "Slack fails the ephemeral once": lambda m, desk: desk.sandbox.fail_next(
         "chat.postEphemeral", error="internal_error"
     ),
@@ -162,6 +164,8 @@ CALLER_ID_STEPS = {
     ),
     "before the applied transition": lambda m, desk: crash_once(m, jobs, "transition"),
     "before the thread is told": lambda m, desk: crash_once(m, jobs, "tell_customer"),
+    # Slack has "Applied" in the thread; the worker dies before recording it.
+    "after the thread is told": lambda m, desk: crash_once(m, jobs, "remember_applied_told"),
     "Slack fails the thread message once": lambda m, desk: desk.sandbox.fail_next(
         "chat.postMessage", error="internal_error"
     ),
